@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Runs podnet's test suite: compile, then node's test runner over every *_test.js.
-# `scripts/test.sh unit` skips the tests that need root (they skip themselves when not root anyway).
-# `scripts/test.sh FILTER` runs only test files whose path contains FILTER.
+# podnet's test suite: installs what is missing (scripts/setup.sh), compiles, then runs node's test
+# runner over every *_test.js, one file at a time (root tests build network namespaces).
+#   scripts/test.sh            everything (root tests skip themselves when not root)
+#   scripts/test.sh unit       only tests that need no root
+#   scripts/test.sh FILTER     only test files whose path contains FILTER
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/setup.sh
 npx tsc -p tsconfig.json
 filter="${1:-}"
 mapfile -t files < <(find dist -name '*_test.js' -not -path '*/node_modules/*' | sort | { if [ -n "$filter" ] && [ "$filter" != unit ]; then grep -F -- "$filter"; else cat; fi; })

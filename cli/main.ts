@@ -1,0 +1,65 @@
+// `podnet` — the command line. Each command lives with its component; this file only dispatches.
+import { UsageError } from './args.js';
+import { stdio, type CommandIO } from './io.js';
+import { errorMessage } from '../api/errors.js';
+
+type Command = (argv: string[], io: CommandIO) => Promise<number>;
+
+interface Entry {
+  readonly summary: string;
+  readonly load: () => Promise<Command>;
+}
+
+const COMMANDS: Record<string, Entry> = {
+  up: { summary: 'start a cluster (daemon in the background) and wait until it is ready', load: async () => (await import('./cluster_commands.js')).upCommand },
+  down: { summary: 'stop a cluster and remove everything it made', load: async () => (await import('./cluster_commands.js')).downCommand },
+  status: { summary: 'show clusters, their addresses, nodes and published ports', load: async () => (await import('./cluster_commands.js')).statusCommand },
+  kubeconfig: { summary: "print the path of a cluster's kubeconfig", load: async () => (await import('./cluster_commands.js')).kubeconfigCommand },
+  apiserver: { summary: 'run only the apiserver in the foreground', load: async () => (await import('./apiserver_command.js')).apiserverCommand },
+};
+
+function help(io: CommandIO): void {
+  io.out('podnet — the networking half of Kubernetes, for real, on one Linux machine');
+  io.out('');
+  io.out('Usage: podnet COMMAND [options]   (podnet COMMAND --help for its options)');
+  io.out('');
+  for (const [name, e] of Object.entries(COMMANDS)) io.out(`  ${name.padEnd(14)}${e.summary}`);
+}
+
+export async function main(argv: string[], io: CommandIO = stdio): Promise<void> {
+  const [name, ...rest] = argv;
+  if (name === '__daemon') {
+    const { runDaemon } = await import('./daemon.js');
+    const i = rest.indexOf('--name');
+    await runDaemon(rest[i + 1] ?? 'podnet');
+    return;
+  }
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    help(io);
+    return;
+  }
+  if (name === 'version' || name === '--version') {
+    io.out('podnet 0.1.0');
+    return;
+  }
+  // Two-word commands: `podnet dns serve`, `podnet ingress serve`.
+  const two = rest[0] && COMMANDS[`${name} ${rest[0]}`] ? `${name} ${rest[0]}` : undefined;
+  const entry = COMMANDS[two ?? name];
+  if (!entry) {
+    io.err(`podnet: unknown command "${name}"; run \`podnet help\` for the list`);
+    process.exitCode = 2;
+    return;
+  }
+  try {
+    const cmd = await entry.load();
+    process.exitCode = await cmd(two ? rest.slice(1) : rest, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`podnet ${two ?? name}: ${err.message}`);
+      process.exitCode = 2;
+      return;
+    }
+    io.err(`podnet ${two ?? name}: ${errorMessage(err)}`);
+    process.exitCode = 1;
+  }
+}
