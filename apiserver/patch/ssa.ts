@@ -1,0 +1,187 @@
+// Server-side apply (`application/apply-patch+yaml`) and the ownership bookkeeping of ordinary
+// writes. Every manager owns a set of fields (metadata.managedFields). Apply merges the applied
+// configuration into the live object by list-map keys, removes what the same manager applied
+// before and no longer applies (unless someone else owns it), and reports a conflict when it
+// would change a field another manager owns — unless forced, in which case ownership moves.
+// Ordinary writes (create/update/patch) never conflict: the writer takes the fields it changed.
+import type { KubeObject } from '../../api/types.js';
+import { PatchError } from './errors.js';
+import { fieldsOf, formatPath, locate, pathElems, type FieldSet, itemKey } from './fieldpath.js';
+import { clone, deepEqual, isObject, type JsonObject } from './json.js';
+import { entryId, readManaged, writeManaged, type ManagerEntry } from './managed.js';
+import { joinPath, schemaFor, type KindSchema } from './schema.js';
+
+export interface ApplyOptions {
+  manager: string;
+  force: boolean;
+  kind: string;
+  operation?: 'Apply' | 'Update';
+}
+
+export interface Conflict {
+  field: string;
+  manager: string;
+}
+
+/** Overlays the applied configuration on live: maps merge, list-maps merge by key, sets union. */
+function overlay(live: unknown, applied: unknown, path: string, schema: KindSchema): unknown {
+  if (schema.atomic.has(path)) return clone(applied);
+  if (isObject(applied)) {
+    const out: JsonObject = isObject(live) ? clone(live) : {};
+    for (const [k, v] of Object.entries(applied)) {
+      if (v === null) delete out[k];
+      else out[k] = overlay(out[k], v, joinPath(path, k), schema);
+    }
+    return out;
+  }
+  if (Array.isArray(applied)) {
+    const rule = schema.lists.get(path);
+    if (!Array.isArray(live) || !(rule?.mapKeys || rule?.set)) return clone(applied);
+    const out = clone(live);
+    for (const item of applied) {
+      if (rule.set || !isObject(item)) {
+        if (!out.some((x) => deepEqual(x, item))) out.push(clone(item));
+        continue;
+      }
+      const key = itemKey(item, rule);
+      const i = out.findIndex((x) => isObject(x) && itemKey(x, rule) === key);
+      if (i >= 0) out[i] = overlay(out[i], item, path, schema);
+      else out.push(overlay(undefined, item, path, schema));
+    }
+    return out;
+  }
+  return applied;
+}
+
+function union(sets: Iterable<FieldSet>): FieldSet {
+  const out: FieldSet = new Set();
+  for (const s of sets) for (const p of s) out.add(p);
+  return out;
+}
+
+/** Paths of `set` whose value differs between `before` and `after` (added counts as changed). */
+function changedPaths(set: FieldSet, before: unknown, after: unknown, schema: KindSchema): FieldSet {
+  const out: FieldSet = new Set();
+  for (const p of set) {
+    const a = locate(before, pathElems(p), schema).value;
+    const b = locate(after, pathElems(p), schema).value;
+    // Containers (maps, list items) only "change" by appearing; their leaves carry the values.
+    const container = isObject(b) || (Array.isArray(b) && a !== undefined);
+    if (a === undefined ? b !== undefined : !container && !deepEqual(a, b)) out.add(p);
+  }
+  return out;
+}
+
+/**
+ * Removes fields a manager stopped applying, deepest first. A leaf goes unless someone else
+ * owns it; a list item goes unless someone else owns something inside it; a map goes once empty.
+ */
+function removeFields(obj: JsonObject, paths: FieldSet, others: FieldSet, schema: KindSchema): void {
+  const ownedByOthersUnder = (p: string) => [...others].some((o) => o === p || o.startsWith(p + '\u0000'));
+  const sorted = [...paths].sort((a, b) => pathElems(b).length - pathElems(a).length);
+  for (const p of sorted) {
+    if (ownedByOthersUnder(p)) continue;
+    const elems = pathElems(p);
+    const at = locate(obj, elems, schema);
+    if (at.value === undefined || !at.remove || at.keyField) continue;
+    const isItem = !elems[elems.length - 1]!.startsWith('f:');
+    const isMap = isObject(at.value) && !isItem;
+    if (isMap && Object.keys(at.value as JsonObject).length > 0) continue;
+    at.remove();
+  }
+}
+
+function stripForApply(applied: KubeObject): JsonObject {
+  const out = clone(applied) as JsonObject;
+  delete out.status;
+  return out;
+}
+
+/** Server-side apply of `applied` onto `live` (undefined: the object is being created). */
+export function serverSideApply(
+  live: KubeObject | undefined,
+  applied: KubeObject,
+  opts: ApplyOptions,
+): { object: KubeObject; conflicts: Conflict[] } {
+  if (!isObject(applied)) throw new PatchError('PATCH_MALFORMED', 'an apply configuration must be an object');
+  if (!opts.manager) throw new PatchError('PATCH_MALFORMED', 'fieldManager is required for apply', 400);
+  const schema = schemaFor(opts.kind);
+  const config = stripForApply(applied);
+  if (opts.operation === 'Update') {
+    const merged = overlay(live ?? {}, config, '', schema) as KubeObject;
+    return { object: recordUpdateManager(live, merged, opts.manager), conflicts: [] };
+  }
+
+  const managed = readManaged(live);
+  if (live && managed.size === 0) {
+    // Objects written before any ownership was tracked: someone owns everything already there.
+    const e: ManagerEntry = { manager: 'before-first-apply', operation: 'Update', set: fieldsOf(live, schema), touched: true };
+    if (typeof live.apiVersion === 'string') e.apiVersion = live.apiVersion;
+    managed.set(entryId(e), e);
+  }
+  const id = entryId({ manager: opts.manager, operation: 'Apply' });
+  const previous = managed.get(id)?.set ?? new Set<string>();
+  const appliedSet = fieldsOf(config, schema, { skipStatus: true });
+  const others = [...managed.entries()].filter(([k]) => k !== id).map(([, e]) => e);
+
+  const merged = overlay(live ?? {}, config, '', schema) as JsonObject;
+  const changed = changedPaths(appliedSet, live, merged, schema);
+  const conflicts: Conflict[] = [];
+  for (const e of others) {
+    for (const p of e.set) if (changed.has(p)) conflicts.push({ field: formatPath(p), manager: e.manager });
+  }
+  if (conflicts.length > 0 && !opts.force) return { object: clone(live ?? applied), conflicts };
+
+  const othersUnion = union(others.map((e) => e.set));
+  const dropped = new Set([...previous].filter((p) => !appliedSet.has(p)));
+  removeFields(merged, dropped, othersUnion, schema);
+
+  for (const e of others) {
+    for (const p of changed) if (e.set.delete(p)) e.touched = true;
+  }
+  const mine: ManagerEntry = { manager: opts.manager, operation: 'Apply', set: appliedSet, touched: true };
+  const apiVersion = applied.apiVersion ?? live?.apiVersion;
+  if (typeof apiVersion === 'string') mine.apiVersion = apiVersion;
+  managed.set(id, mine);
+  pruneMissing(managed.values(), merged, schema);
+  writeManaged(merged, managed.values());
+  return { object: merged as KubeObject, conflicts };
+}
+
+/** Drops owned paths that no longer exist in the object. */
+function pruneMissing(entries: Iterable<ManagerEntry>, obj: unknown, schema: KindSchema): void {
+  for (const e of entries) {
+    for (const p of [...e.set]) {
+      if (locate(obj, pathElems(p), schema).value === undefined) {
+        e.set.delete(p);
+        e.touched = true;
+      }
+    }
+  }
+}
+
+/**
+ * Ownership for a non-apply write (create, update, any patch): `manager` takes every field it
+ * added or changed; other managers lose those fields; fields that disappeared are owned by no one.
+ */
+export function recordUpdateManager(old: KubeObject | undefined, updated: KubeObject, manager: string): KubeObject {
+  const out = clone(updated) as JsonObject;
+  const kind = updated.kind ?? old?.kind ?? '';
+  const schema = schemaFor(kind);
+  const managed = readManaged(old);
+  const newSet = fieldsOf(out, schema);
+  const changed = changedPaths(newSet, old, out, schema);
+  const id = entryId({ manager, operation: 'Update', apiVersion: updated.apiVersion });
+  for (const [k, e] of managed) {
+    if (k === id) continue;
+    for (const p of changed) if (e.set.delete(p)) e.touched = true;
+  }
+  pruneMissing(managed.values(), out, schema);
+  const mine = managed.get(id) ?? { manager, operation: 'Update' as const, set: new Set<string>() };
+  if (updated.apiVersion) mine.apiVersion = updated.apiVersion;
+  for (const p of changed) mine.set.add(p);
+  if (changed.size > 0) mine.touched = true;
+  managed.set(id, mine);
+  writeManaged(out, managed.values());
+  return out as KubeObject;
+}
