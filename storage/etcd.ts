@@ -22,7 +22,8 @@ export async function openEtcd(url: string, opts: EtcdOptions = {}): Promise<Sto
     await store.currentRevision();
   } catch (err) {
     await store.close();
-    throw new PodnetError('STORAGE_OPEN_FAILED', `storage: cannot reach etcd at "${url}": ${(err as Error).message}`, { cause: err });
+    const why = (err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message;
+    throw new PodnetError('STORAGE_OPEN_FAILED', `storage: cannot reach etcd at "${url}": ${why.trim()}`, { cause: err });
   }
   return store;
 }

@@ -183,7 +183,8 @@ class SqliteStorage implements Storage {
 
 function openDatabase(path: string): Database.Database {
   try {
-    return new Database(path);
+    // Only this process ever writes the file, so waiting on a lock only delays the "already open" error.
+    return new Database(path, { timeout: 200 });
   } catch (err) {
     throw openError(path, err);
   }
