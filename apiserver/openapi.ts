@@ -1,0 +1,40 @@
+// OpenAPI just rich enough for kubectl's default validation: an empty v2 document (kubectl then
+// finds no schema and leaves validation to the server) and a v3 index whose per-group documents
+// declare the fieldValidation parameter on each PATCH, which is what kubectl checks for.
+// `kubectl explain` needs the real schemas and is not supported.
+import { groups } from './discovery.js';
+
+export const OPENAPI_V2_CONTENT_TYPE = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
+const HASH = 'podnet0001';
+
+function gvPath(group: string, version: string): string {
+  return group ? `apis/${group}/${version}` : `api/${version}`;
+}
+
+export function openapiV3Index(): object {
+  const paths: Record<string, { serverRelativeURL: string }> = {};
+  for (const g of groups()) {
+    const p = gvPath(g.group, g.version);
+    paths[p] = { serverRelativeURL: `/openapi/v3/${p}?hash=${HASH}` };
+  }
+  return { paths };
+}
+
+export function openapiV3Document(path: string): object | undefined {
+  const g = groups().find((x) => gvPath(x.group, x.version) === path);
+  if (!g) return undefined;
+  const paths: Record<string, object> = {};
+  const param = [
+    { name: 'fieldValidation', in: 'query', schema: { type: 'string', uniqueItems: true } },
+    { name: 'dryRun', in: 'query', schema: { type: 'string', uniqueItems: true } },
+    { name: 'fieldManager', in: 'query', schema: { type: 'string', uniqueItems: true } },
+  ];
+  for (const info of g.resources) {
+    const base = `/${gvPath(g.group, g.version)}${info.namespaced ? '/namespaces/{namespace}' : ''}/${info.plural}`;
+    const gvk = { group: info.group, version: info.version, kind: info.kind };
+    const op = (action: string) => ({ 'x-kubernetes-action': action, 'x-kubernetes-group-version-kind': gvk, parameters: param, responses: { '200': { description: 'OK' } } });
+    paths[base] = { post: op('post') };
+    paths[`${base}/{name}`] = { put: op('put'), patch: op('patch') };
+  }
+  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.31.0' }, paths, components: { schemas: {} } };
+}
