@@ -1,0 +1,234 @@
+// planServiceRules: Services + EndpointSlices (+ Pods for weights) → ProxyPlan for one node.
+// Pure. A PlanCache reuses the views of Services whose objects did not change (informer objects
+// are replaced, never mutated), so a sync at 10k Services only re-plans what changed.
+import type { EndpointSlice, Pod, Service } from '../api/types.js';
+import { tryParseIP } from '../api/ip.js';
+import { ANNOTATION_ALGORITHM, ANNOTATION_POD_WEIGHT, ANNOTATION_WEIGHTS, chooseAlgorithm, parseWeight, parseWeights } from './algorithm.js';
+import { categorizeEndpoints } from './endpoints.js';
+import { endpointChainBase, hash8, servicePortBase } from './names.js';
+import type { Algorithm, EndpointView, HealthCheckView, NodeView, ProxyConfig, ProxyMode, ProxyPlan, Protocol, ServicePortView } from './types.js';
+
+export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
+export const DEFAULT_AFFINITY_SECONDS = 10800;
+export const DEFAULT_USERSPACE_PORT_BASE = 36000;
+const USERSPACE_PORT_SPAN = 20000;
+
+export interface PlanInput {
+  readonly services: readonly Service[];
+  readonly slices: readonly EndpointSlice[];
+  readonly pods?: readonly Pod[];
+  readonly node: NodeView;
+  readonly config: ProxyConfig;
+}
+
+interface CacheEntry {
+  readonly deps: readonly object[];
+  readonly views: readonly ServicePortView[];
+}
+
+/** Memo of per-Service views between syncs; keyed by the Service object. */
+export class PlanCache {
+  entries = new Map<string, CacheEntry>();
+  settings = '';
+}
+
+function sameDeps(a: readonly object[], b: readonly object[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function protoOf(p: string | undefined): Protocol {
+  const v = (p ?? 'TCP').toLowerCase();
+  return v === 'udp' ? 'udp' : v === 'sctp' ? 'sctp' : 'tcp';
+}
+
+function ipv4(text: string | undefined): string | undefined {
+  if (!text) return undefined;
+  const ip = tryParseIP(text);
+  return ip && ip.family === 4 ? text : undefined;
+}
+
+function podKey(ns: string, name: string): string {
+  return `${ns}/${name}`;
+}
+
+function endpointsFor(
+  svc: Service,
+  portName: string,
+  proto: Protocol,
+  base: string,
+  slices: readonly EndpointSlice[],
+  weightOf: (ip: string, podName?: string) => number,
+): EndpointView[] {
+  const seen = new Map<string, EndpointView>();
+  for (const slice of slices) {
+    if (slice.addressType && slice.addressType !== 'IPv4') continue;
+    const sp = (slice.ports ?? []).find((p) => (p.name ?? '') === portName && protoOf(p.protocol) === proto);
+    if (!sp || sp.port === undefined || sp.port === null) continue;
+    for (const ep of slice.endpoints ?? []) {
+      const c = ep.conditions ?? {};
+      const ready = c.ready ?? true;
+      const serving = c.serving ?? ready;
+      const terminating = c.terminating ?? false;
+      for (const addr of ep.addresses ?? []) {
+        if (!ipv4(addr)) continue;
+        const key = `${addr}:${sp.port}`;
+        if (seen.has(key)) continue;
+        const podName = ep.targetRef?.kind === 'Pod' ? ep.targetRef.name : undefined;
+        seen.set(key, {
+          ip: addr,
+          port: sp.port,
+          ready,
+          serving,
+          terminating,
+          ...(ep.nodeName ? { nodeName: ep.nodeName } : {}),
+          ...(ep.zone ? { zone: ep.zone } : {}),
+          ...(ep.hints?.forZones?.length ? { hintZones: ep.hints.forZones.map((z) => z.name) } : {}),
+          weight: weightOf(addr, podName),
+          base: endpointChainBase(base, addr, sp.port),
+        });
+      }
+    }
+  }
+  void svc;
+  return [...seen.values()].sort((a, b) => (a.ip === b.ip ? a.port - b.port : a.ip < b.ip ? -1 : 1));
+}
+
+function viewsForService(
+  svc: Service,
+  slices: readonly EndpointSlice[],
+  pods: ReadonlyMap<string, Pod>,
+  input: PlanInput,
+  mode: ProxyMode,
+  scheduler: Algorithm,
+): ServicePortView[] {
+  const spec = svc.spec ?? {};
+  const type = spec.type ?? 'ClusterIP';
+  if (type === 'ExternalName') return [];
+  const ns = svc.metadata?.namespace ?? 'default';
+  const name = svc.metadata?.name ?? '';
+  const clusterIP = spec.clusterIP === 'None' ? undefined : ipv4(spec.clusterIP) ?? (spec.clusterIPs ?? []).map(ipv4).find(Boolean);
+  if (!clusterIP) return []; // headless or no IPv4 ClusterIP: DNS only, no rules
+  const ann = svc.metadata?.annotations ?? {};
+  const { algorithm, warnings: algoWarnings } = chooseAlgorithm(ann[ANNOTATION_ALGORITHM], scheduler, mode);
+  const { weights, warnings: weightWarnings } = parseWeights(ann[ANNOTATION_WEIGHTS]);
+  const weightOf = (ip: string, podName?: string): number => {
+    const w = weights.get(ip) ?? (podName ? parseWeight(pods.get(podKey(ns, podName))?.metadata?.annotations?.[ANNOTATION_POD_WEIGHT]) : undefined);
+    return w ?? 1;
+  };
+  const nodePortType = type === 'NodePort' || type === 'LoadBalancer';
+  const externalIPs = (spec.externalIPs ?? []).filter((ip) => ipv4(ip));
+  const lbIPs = type === 'LoadBalancer' ? (svc.status?.loadBalancer?.ingress ?? []).map((i) => ipv4(i.ip)).filter((x): x is string => !!x) : [];
+  const externallyAccessible = nodePortType || externalIPs.length > 0;
+  const externalLocal = externallyAccessible && spec.externalTrafficPolicy === 'Local';
+  const internalLocal = spec.internalTrafficPolicy === 'Local';
+  const preferClose = (spec as { trafficDistribution?: string }).trafficDistribution === 'PreferClose';
+  const affinitySeconds = spec.sessionAffinity === 'ClientIP' ? spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? DEFAULT_AFFINITY_SECONDS : undefined;
+  const sourceRanges = type === 'LoadBalancer' ? (spec.loadBalancerSourceRanges ?? []).map((r) => r.trim()).filter(Boolean) : [];
+  const out: ServicePortView[] = [];
+  for (const sp of spec.ports ?? []) {
+    const proto = protoOf(sp.protocol);
+    const portName = sp.name ?? '';
+    const base = servicePortBase(ns, name, proto, portName);
+    const all = endpointsFor(svc, portName, proto, base, slices, weightOf);
+    const cat = categorizeEndpoints(all, input.node, { internalLocal, externalLocal, preferClose });
+    out.push({
+      namespace: ns,
+      name,
+      portName,
+      protocol: proto,
+      base,
+      clusterIP,
+      port: sp.port,
+      ...(nodePortType && sp.nodePort ? { nodePort: sp.nodePort } : {}),
+      externalIPs,
+      loadBalancerIPs: lbIPs,
+      loadBalancerSourceRanges: sourceRanges,
+      externalPolicyLocal: externalLocal,
+      internalPolicyLocal: internalLocal,
+      ...(externalLocal && spec.healthCheckNodePort ? { healthCheckNodePort: spec.healthCheckNodePort } : {}),
+      ...(affinitySeconds !== undefined ? { affinitySeconds } : {}),
+      algorithm,
+      allEndpoints: all,
+      clusterEndpoints: cat.cluster,
+      externalEndpoints: cat.external,
+      localEndpoints: cat.local.filter((e) => e.ready).length,
+      hasAnyEndpoints: cat.hasAny,
+      warnings: [...algoWarnings, ...weightWarnings],
+    });
+  }
+  return out;
+}
+
+/** Gives each Service port a stable userspace listening port: hash of its base, probing on collision. */
+function assignProxyPorts(views: ServicePortView[], portBase: number): ServicePortView[] {
+  const used = new Set<number>();
+  return views.map((v) => {
+    let p = parseInt(hash8(v.base).slice(0, 6), 36) % USERSPACE_PORT_SPAN;
+    while (used.has(p)) p = (p + 1) % USERSPACE_PORT_SPAN;
+    used.add(p);
+    return { ...v, proxyPort: portBase + p };
+  });
+}
+
+function healthChecksOf(views: readonly ServicePortView[]): HealthCheckView[] {
+  const byService = new Map<string, { ns: string; name: string; port: number; ips: Set<string> }>();
+  for (const v of views) {
+    if (!v.healthCheckNodePort) continue;
+    const key = `${v.namespace}/${v.name}`;
+    let e = byService.get(key);
+    if (!e) byService.set(key, (e = { ns: v.namespace, name: v.name, port: v.healthCheckNodePort, ips: new Set() }));
+    for (const ep of v.externalEndpoints) if (ep.ready && ep.nodeName !== undefined) e.ips.add(ep.ip);
+  }
+  return [...byService.values()]
+    .map((e) => ({ namespace: e.ns, name: e.name, port: e.port, localEndpoints: e.ips.size }))
+    .sort((a, b) => a.port - b.port);
+}
+
+/** Computes this node's plan. Pass the same PlanCache between syncs to reuse unchanged views. */
+export function planServiceRules(input: PlanInput, cache?: PlanCache): ProxyPlan {
+  const mode = input.config.mode ?? 'nftables';
+  const scheduler = input.config.scheduler ?? 'random';
+  const settings = JSON.stringify([input.node, mode, scheduler]);
+  if (cache && cache.settings !== settings) {
+    cache.entries.clear();
+    cache.settings = settings;
+  }
+  const slicesBySvc = new Map<string, EndpointSlice[]>();
+  for (const s of input.slices) {
+    const svcName = s.metadata?.labels?.[SERVICE_NAME_LABEL];
+    if (!svcName) continue;
+    const key = `${s.metadata?.namespace ?? 'default'}/${svcName}`;
+    const list = slicesBySvc.get(key);
+    if (list) list.push(s);
+    else slicesBySvc.set(key, [s]);
+  }
+  const pods = new Map<string, Pod>();
+  for (const p of input.pods ?? []) pods.set(podKey(p.metadata?.namespace ?? 'default', p.metadata?.name ?? ''), p);
+  const next = new Map<string, CacheEntry>();
+  let views: ServicePortView[] = [];
+  for (const svc of input.services) {
+    const key = `${svc.metadata?.namespace ?? 'default'}/${svc.metadata?.name ?? ''}`;
+    const slices = slicesBySvc.get(key) ?? [];
+    const podDeps: Pod[] = [];
+    for (const sl of slices) for (const ep of sl.endpoints ?? []) {
+      const p = ep.targetRef?.kind === 'Pod' && ep.targetRef.name ? pods.get(podKey(svc.metadata?.namespace ?? 'default', ep.targetRef.name)) : undefined;
+      if (p) podDeps.push(p);
+    }
+    const deps: object[] = [svc, ...slices, ...podDeps];
+    const hit = cache?.entries.get(key);
+    const entry = hit && sameDeps(hit.deps, deps) ? hit : { deps, views: viewsForService(svc, slices, pods, input, mode, scheduler) };
+    next.set(key, entry);
+    for (const v of entry.views) views.push(v);
+  }
+  if (cache) cache.entries = next;
+  views.sort((a, b) => (a.base < b.base ? -1 : a.base > b.base ? 1 : 0));
+  if (mode === 'userspace') views = assignProxyPorts(views, input.config.userspacePortBase ?? DEFAULT_USERSPACE_PORT_BASE);
+  return {
+    node: input.node,
+    config: { clusterCIDR: input.config.clusterCIDR, scheduler, mode, ...(input.config.podCIDR ? { podCIDR: input.config.podCIDR } : {}) },
+    services: views,
+    healthChecks: healthChecksOf(views),
+  };
+}
