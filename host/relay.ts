@@ -1,0 +1,192 @@
+// Userspace forwarders between the host namespace (where the daemon and the user live) and the
+// namespaces podnet creates. Each relay is a process started with `ip netns exec NS node
+// relay_main.js …`, tracked by pid and stopped by pid; it also exits when the daemon goes away
+// (its stdin closes).
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { PodnetError } from '../api/errors.js';
+import { nodeArgv } from './entry.js';
+
+export interface RelayProcess {
+  readonly pid: number;
+  readonly netns: string;
+  /** Stops the process (SIGTERM, then SIGKILL) and waits for it to exit. */
+  stop(): Promise<void>;
+}
+
+const running = new Set<ChildProcess>();
+let socketDir: string | undefined;
+
+function relaySocketPath(tag: string): string {
+  socketDir ??= mkdtempSync(join(tmpdir(), 'pn-relay-'));
+  return join(socketDir, createHash('sha256').update(tag).digest('hex').slice(0, 16) + '.sock');
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** Starts relay_main in `netns` with `args`; resolves once it listens. */
+export function startRelay(netns: string, args: readonly string[]): Promise<RelayProcess> {
+  const argv = nodeArgv(new URL('./relay_main.js', import.meta.url));
+  const child = spawn('ip', ['netns', 'exec', netns, ...argv, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
+    child.stdout!.on('data', (b: Buffer) => {
+      out += b.toString();
+      if (out.includes('ready\n')) {
+        child.stdout!.removeAllListeners('data');
+        child.stdout!.resume();
+        resolve({ pid: child.pid!, netns, stop: () => stopChild(child) });
+      }
+    });
+    child.once('error', (e) => reject(new PodnetError('HOST_RELAY_FAILED', `host: cannot start relay in netns "${netns}": ${e.message}`)));
+    child.once('exit', (code) => {
+      reject(new PodnetError('HOST_RELAY_FAILED', `host: relay in netns "${netns}" exited (${code}) before listening: ${err.trim()}`));
+    });
+  });
+}
+
+/**
+ * (b) Listens on ip:port inside `netns` and forwards every connection to the Unix socket
+ * `unixPath` on the host (pods reach the apiserver at 172.18.0.1:6443 this way).
+ */
+export function listenInNetnsToUnix(netns: string, ip: string, port: number, unixPath: string): Promise<RelayProcess> {
+  return startRelay(netns, ['listen-to-unix', ip, String(port), unixPath]);
+}
+
+const dialers = new Map<string, Promise<{ relay: RelayProcess; path: string }>>();
+
+function dialer(netns: string): Promise<{ relay: RelayProcess; path: string }> {
+  let d = dialers.get(netns);
+  if (!d) {
+    const path = relaySocketPath(`dial/${netns}/${process.pid}`);
+    d = startRelay(netns, ['dial-server', path]).then((relay) => ({ relay, path }));
+    d.catch(() => dialers.delete(netns));
+    dialers.set(netns, d);
+  }
+  return d;
+}
+
+/**
+ * (c) A TCP connection to ip:port made from inside `netns` (probes, port-forward). One long-lived
+ * relay per namespace multiplexes connections: each is a new Unix-socket connection to it,
+ * opened with a "IP PORT\n" header and answered "OK\n" or "ERR …\n".
+ */
+export async function dialInNetns(netns: string, ip: string, port: number): Promise<net.Socket> {
+  const { path } = await dialer(netns);
+  return new Promise((resolve, reject) => {
+    const sock = net.connect({ path, allowHalfOpen: true });
+    let buf = Buffer.alloc(0);
+    const fail = (msg: string) => {
+      sock.destroy();
+      reject(new PodnetError('HOST_DIAL_FAILED', `host: cannot connect to ${ip}:${port} in netns "${netns}": ${msg}`));
+    };
+    // Read the status line with 'readable' (not 'data'), so the socket is handed over neither
+    // flowing nor explicitly paused: the caller's first 'data' listener or pipe() starts it.
+    const onReadable = () => {
+      let chunk: Buffer | null;
+      while ((chunk = sock.read() as Buffer | null) !== null) {
+        buf = Buffer.concat([buf, chunk]);
+        const nl = buf.indexOf(10);
+        if (nl < 0) continue;
+        sock.off('readable', onReadable);
+        sock.off('error', onError);
+        sock.off('end', onEnd);
+        const line = buf.subarray(0, nl).toString();
+        if (line !== 'OK') return fail(line.replace(/^ERR /, ''));
+        const rest = buf.subarray(nl + 1);
+        if (rest.length) sock.unshift(rest);
+        return resolve(sock);
+      }
+    };
+    const onError = (e: Error) => fail(e.message);
+    const onEnd = () => fail('relay closed the connection');
+    sock.on('readable', onReadable);
+    sock.once('error', onError);
+    sock.once('end', onEnd);
+    sock.write(`${ip} ${port}\n`);
+  });
+}
+
+export interface HostListener {
+  /** The port actually bound on the host (useful with port 0). */
+  readonly port: number;
+  readonly host: string;
+  close(): Promise<void>;
+}
+
+/**
+ * (a) Listens on host:port in the host namespace (127.0.0.1 by default) and forwards each
+ * connection to ip:targetPort inside `netns` (LoadBalancer/NodePort publishing, port-forward).
+ */
+export function listenHostTcp(opts: { netns: string; ip: string; targetPort: number; port: number; host?: string }): Promise<HostListener> {
+  const host = opts.host ?? '127.0.0.1';
+  const conns = new Set<net.Socket>();
+  const server = net.createServer({ allowHalfOpen: true }, (client) => {
+    conns.add(client);
+    client.once('close', () => conns.delete(client));
+    client.pause();
+    client.on('error', () => client.destroy());
+    dialInNetns(opts.netns, opts.ip, opts.targetPort).then(
+      (up) => {
+        conns.add(up);
+        up.once('close', () => conns.delete(up));
+        client.pipe(up);
+        up.pipe(client);
+        up.on('error', () => client.destroy());
+        client.on('close', () => up.destroy());
+        up.on('close', () => client.destroy());
+        up.resume();
+        client.resume();
+      },
+      () => client.destroy(),
+    );
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', (e) => reject(new PodnetError('HOST_LISTEN_FAILED', `host: cannot listen on ${host}:${opts.port}: ${e.message}`)));
+    server.listen({ host, port: opts.port }, () => {
+      const port = (server.address() as net.AddressInfo).port;
+      resolve({
+        port,
+        host,
+        close: () =>
+          new Promise<void>((res) => {
+            for (const c of conns) c.destroy();
+            server.close(() => res());
+          }),
+      });
+    });
+  });
+}
+
+/** Stops the dial relay of one namespace (e.g. before deleting the namespace). */
+export async function stopDialer(netns: string): Promise<void> {
+  const d = dialers.get(netns);
+  dialers.delete(netns);
+  if (d) await d.then((x) => x.relay.stop(), () => undefined);
+}
+
+/** Stops every relay process this process started. */
+export async function stopAllRelays(): Promise<void> {
+  dialers.clear();
+  await Promise.all([...running].map(stopChild));
+  if (socketDir) rmSync(socketDir, { recursive: true, force: true });
+  socketDir = undefined;
+}
