@@ -238,6 +238,9 @@ export function buildNftModel(plan: ProxyPlan): NftModel {
   const cfgKey = JSON.stringify(plan.config);
   const services = new Map<string, Fragment>();
   const clusterIPs = new Set<string>();
+  // Two Services claiming one IP:port (or NodePort) would fail the whole transaction; the
+  // first in plan order keeps it, the later one loses that element.
+  const owner = new Map<string, string>();
   for (const v of plan.services) {
     if (v.clusterIP) clusterIPs.add(v.clusterIP);
     const hit = memo.get(v);
@@ -246,6 +249,13 @@ export function buildNftModel(plan: ProxyPlan): NftModel {
       frag = serviceFragment(v, plan.config);
       memo.set(v, { cfg: cfgKey, frag });
     }
+    let clash = false;
+    for (const [m, k] of frag.elements) {
+      const id = `${m === MAP.noEndpointServices ? MAP.serviceIPs : m === MAP.noEndpointNodePorts ? MAP.serviceNodePorts : m}\u0000${k}`;
+      if (owner.has(id) && owner.get(id) !== v.base) clash = true;
+      else owner.set(id, v.base);
+    }
+    if (clash) frag = { ...frag, elements: frag.elements.filter(([m, k]) => owner.get(`${m === MAP.noEndpointServices ? MAP.serviceIPs : m === MAP.noEndpointNodePorts ? MAP.serviceNodePorts : m}\u0000${k}`) === v.base) };
     services.set(v.base, frag);
   }
   return { fixed: staticFragment(plan.config), services, clusterIPs };
