@@ -1,0 +1,229 @@
+// Pod and PodSpec validation (upstream ValidatePodCreate/ValidatePodSpec/ValidatePodUpdate), limited
+// to what podnet runs: containers, ports, probes, restart and DNS policy, DNS config, scheduling names.
+import type { Container, ContainerPort, Pod, PodDNSConfig, PodSpec, PodTemplateSpec, Probe } from 'kubernetes-types/core/v1.js';
+import { child, deepEqual, duplicate, forbidden, index, invalid, notSupported, required, type FieldError } from './field.js';
+import { validateAnnotations, validateLabels, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
+import { isDNS1123Label, isDNS1123Subdomain, isValidIP, isValidPortName, isValidPortNum, nameIsDNSSubdomain } from './names.js';
+import { PROTOCOLS, validatePortNumOrName, validateProtocol } from './ports.js';
+
+const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
+const DNS_POLICIES = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'];
+const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'];
+const TERMINATION_MESSAGE_POLICIES = ['File', 'FallbackToLogsOnError'];
+const SCHEMES = ['HTTP', 'HTTPS'];
+const MAX_NAMESERVERS = 3;
+const MAX_SEARCHES = 32;
+const MAX_SEARCH_CHARS = 2048;
+const NEGATIVE = 'must be greater than or equal to 0';
+
+function nonNegative(value: number | undefined, path: string): FieldError[] {
+  return value !== undefined && value < 0 ? [invalid(path, value, NEGATIVE)] : [];
+}
+
+function validateContainerPorts(ports: readonly ContainerPort[], path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const names = new Set<string>();
+  ports.forEach((p, i) => {
+    const pp = index(path, i);
+    if (p.name) {
+      const msgs = isValidPortName(p.name);
+      if (msgs.length) errs.push(...msgs.map((msg) => invalid(child(pp, 'name'), p.name, msg)));
+      else if (names.has(p.name)) errs.push(duplicate(child(pp, 'name'), p.name));
+      else names.add(p.name);
+    }
+    if (!p.containerPort) errs.push(required(child(pp, 'containerPort')));
+    else errs.push(...isValidPortNum(p.containerPort).map((msg) => invalid(child(pp, 'containerPort'), p.containerPort, msg)));
+    if (p.hostPort) errs.push(...isValidPortNum(p.hostPort).map((msg) => invalid(child(pp, 'hostPort'), p.hostPort, msg)));
+    errs.push(...validateProtocol(p.protocol, child(pp, 'protocol')));
+  });
+  return errs;
+}
+
+function validateProbe(probe: Probe | undefined, path: string): FieldError[] {
+  if (!probe) return [];
+  const errs: FieldError[] = [];
+  let handlers = 0;
+  const one = (name: string, check: () => FieldError[]) => {
+    if (handlers > 0) errs.push(forbidden(child(path, name), 'may not specify more than 1 handler type'));
+    else {
+      handlers++;
+      errs.push(...check());
+    }
+  };
+  if (probe.exec) one('exec', () => ((probe.exec!.command ?? []).length === 0 ? [required(child(path, 'exec', 'command'))] : []));
+  if (probe.httpGet)
+    one('httpGet', () => {
+      const h = probe.httpGet!;
+      const p = child(path, 'httpGet');
+      const e: FieldError[] = [];
+      if (!h.path) e.push(required(child(p, 'path')));
+      e.push(...validatePortNumOrName(h.port, child(p, 'port')));
+      if (h.scheme !== undefined && !SCHEMES.includes(h.scheme)) e.push(notSupported(child(p, 'scheme'), h.scheme, SCHEMES));
+      return e;
+    });
+  if (probe.tcpSocket) one('tcpSocket', () => validatePortNumOrName(probe.tcpSocket!.port, child(path, 'tcpSocket', 'port')));
+  if (probe.grpc)
+    one('grpc', () => isValidPortNum(probe.grpc!.port).map((msg) => invalid(child(path, 'grpc', 'port'), probe.grpc!.port, msg)));
+  if (handlers === 0) errs.push(required(path, 'must specify a handler type'));
+  for (const f of ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold'] as const) {
+    errs.push(...nonNegative(probe[f], child(path, f)));
+  }
+  if (probe.terminationGracePeriodSeconds !== undefined && probe.terminationGracePeriodSeconds <= 0) {
+    errs.push(invalid(child(path, 'terminationGracePeriodSeconds'), probe.terminationGracePeriodSeconds, 'must be greater than 0'));
+  }
+  return errs;
+}
+
+function validateContainer(c: Container, path: string, names: Set<string>, init: boolean): FieldError[] {
+  const errs: FieldError[] = [];
+  if (!c.name) errs.push(required(child(path, 'name')));
+  else {
+    errs.push(...isDNS1123Label(c.name).map((msg) => invalid(child(path, 'name'), c.name, msg)));
+    if (names.has(c.name)) errs.push(duplicate(child(path, 'name'), c.name));
+    else names.add(c.name);
+  }
+  if (!c.image) errs.push(required(child(path, 'image')));
+  if (!c.imagePullPolicy) errs.push(required(child(path, 'imagePullPolicy')));
+  else if (!PULL_POLICIES.includes(c.imagePullPolicy)) errs.push(notSupported(child(path, 'imagePullPolicy'), c.imagePullPolicy, PULL_POLICIES));
+  const tmp = c.terminationMessagePolicy;
+  if (!tmp) errs.push(required(child(path, 'terminationMessagePolicy')));
+  else if (!TERMINATION_MESSAGE_POLICIES.includes(tmp)) errs.push(notSupported(child(path, 'terminationMessagePolicy'), tmp, TERMINATION_MESSAGE_POLICIES));
+  errs.push(...validateContainerPorts(c.ports ?? [], child(path, 'ports')));
+  (c.env ?? []).forEach((e, i) => {
+    if (!e.name) errs.push(required(child(index(child(path, 'env'), i), 'name')));
+  });
+  if (init) {
+    for (const f of ['livenessProbe', 'readinessProbe', 'startupProbe'] as const) {
+      if (c[f] && c.restartPolicy !== 'Always') errs.push(forbidden(child(path, f), 'may not be set for init containers without restartPolicy=Always'));
+    }
+  }
+  errs.push(...validateProbe(c.livenessProbe, child(path, 'livenessProbe')));
+  errs.push(...validateProbe(c.readinessProbe, child(path, 'readinessProbe')));
+  errs.push(...validateProbe(c.startupProbe, child(path, 'startupProbe')));
+  if (c.livenessProbe && c.livenessProbe.successThreshold !== undefined && c.livenessProbe.successThreshold !== 1) {
+    errs.push(invalid(child(path, 'livenessProbe', 'successThreshold'), c.livenessProbe.successThreshold, 'must be 1'));
+  }
+  if (c.startupProbe && c.startupProbe.successThreshold !== undefined && c.startupProbe.successThreshold !== 1) {
+    errs.push(invalid(child(path, 'startupProbe', 'successThreshold'), c.startupProbe.successThreshold, 'must be 1'));
+  }
+  return errs;
+}
+
+function validateDNSConfig(cfg: PodDNSConfig | undefined, policy: string | undefined, path: string): FieldError[] {
+  if (policy === 'None') {
+    if (!cfg) return [required(path, 'must provide `dnsConfig` when `dnsPolicy` is None')];
+    if ((cfg.nameservers ?? []).length === 0) return [required(child(path, 'nameservers'), 'must provide at least one DNS nameserver when `dnsPolicy` is None')];
+  }
+  if (!cfg) return [];
+  const errs: FieldError[] = [];
+  const ns = cfg.nameservers ?? [];
+  if (ns.length > MAX_NAMESERVERS) errs.push(invalid(child(path, 'nameservers'), ns, `must not have more than ${MAX_NAMESERVERS} nameservers`));
+  ns.forEach((ip, i) => errs.push(...isValidIP(ip).map((msg) => invalid(index(child(path, 'nameservers'), i), ip, msg))));
+  const searches = cfg.searches ?? [];
+  if (searches.length > MAX_SEARCHES) errs.push(invalid(child(path, 'searches'), searches, `must not have more than ${MAX_SEARCHES} search paths`));
+  if (searches.join(' ').length > MAX_SEARCH_CHARS) {
+    errs.push(invalid(child(path, 'searches'), searches, `must not have more than ${MAX_SEARCH_CHARS} characters (including spaces) in the search list`));
+  }
+  searches.forEach((s, i) => {
+    // A trailing dot (fully qualified) is fine.
+    const name = s.replace(/\.$/, '');
+    errs.push(...isDNS1123Subdomain(name).map((msg) => invalid(index(child(path, 'searches'), i), name, msg)));
+  });
+  (cfg.options ?? []).forEach((o, i) => {
+    if (!o.name) errs.push(required(index(child(path, 'options'), i), 'Option.Name must not be empty'));
+  });
+  return errs;
+}
+
+function validateHostPorts(spec: PodSpec, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const seen = new Set<string>();
+  (spec.containers ?? []).forEach((c, ci) => {
+    (c.ports ?? []).forEach((p, pi) => {
+      const pp = child(index(child(index(child(path, 'containers'), ci), 'ports'), pi), 'hostPort');
+      if (spec.hostNetwork && p.hostPort !== undefined && p.hostPort !== p.containerPort) {
+        errs.push(invalid(pp, p.hostPort, 'must match `containerPort` when `hostNetwork` is true'));
+      }
+      if (!p.hostPort) return;
+      const key = `${p.hostIP ?? ''}/${p.protocol ?? ''}/${p.hostPort}`;
+      if (seen.has(key)) errs.push(duplicate(pp, key));
+      seen.add(key);
+    });
+  });
+  return errs;
+}
+
+export function validatePodSpec(spec: PodSpec | undefined, path: string): FieldError[] {
+  const s = spec ?? ({} as PodSpec);
+  const errs: FieldError[] = [];
+  const names = new Set<string>();
+  const containers = s.containers ?? [];
+  if (containers.length === 0) errs.push(required(child(path, 'containers')));
+  containers.forEach((c, i) => errs.push(...validateContainer(c, index(child(path, 'containers'), i), names, false)));
+  (s.initContainers ?? []).forEach((c, i) => errs.push(...validateContainer(c, index(child(path, 'initContainers'), i), names, true)));
+  errs.push(...validateHostPorts(s, path));
+  const rp = s.restartPolicy;
+  if (!rp) errs.push(required(child(path, 'restartPolicy')));
+  else if (!RESTART_POLICIES.includes(rp)) errs.push(notSupported(child(path, 'restartPolicy'), rp, RESTART_POLICIES));
+  const dp = s.dnsPolicy;
+  if (!dp) errs.push(required(child(path, 'dnsPolicy')));
+  else if (!DNS_POLICIES.includes(dp)) errs.push(notSupported(child(path, 'dnsPolicy'), dp, DNS_POLICIES));
+  errs.push(...validateDNSConfig(s.dnsConfig, dp, child(path, 'dnsConfig')));
+  errs.push(...nonNegative(s.terminationGracePeriodSeconds, child(path, 'terminationGracePeriodSeconds')));
+  if (s.activeDeadlineSeconds !== undefined && !(s.activeDeadlineSeconds >= 1 && s.activeDeadlineSeconds <= 2147483647)) {
+    errs.push(invalid(child(path, 'activeDeadlineSeconds'), s.activeDeadlineSeconds, 'must be between 1 and 2147483647, inclusive'));
+  }
+  const subdomainField = (f: 'nodeName' | 'serviceAccountName' | 'schedulerName' | 'priorityClassName') => {
+    const v = s[f];
+    if (v) errs.push(...nameIsDNSSubdomain(v, false).map((msg) => invalid(child(path, f), v, msg)));
+  };
+  subdomainField('nodeName');
+  subdomainField('serviceAccountName');
+  subdomainField('schedulerName');
+  for (const f of ['hostname', 'subdomain'] as const) {
+    const v = s[f];
+    if (v) errs.push(...isDNS1123Label(v).map((msg) => invalid(child(path, f), v, msg)));
+  }
+  if (s.nodeSelector) errs.push(...validateLabels(s.nodeSelector, child(path, 'nodeSelector')));
+  return errs;
+}
+
+/** A pod template (Deployments, ReplicaSets, …): labels, annotations and the PodSpec. */
+export function validatePodTemplateSpec(t: PodTemplateSpec | undefined, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  errs.push(...validateLabels(t?.metadata?.labels, child(path, 'metadata', 'labels')));
+  errs.push(...validateAnnotations(t?.metadata?.annotations, child(path, 'metadata', 'annotations')));
+  errs.push(...validatePodSpec(t?.spec, child(path, 'spec')));
+  return errs;
+}
+
+export function validatePod(pod: Pod): FieldError[] {
+  return [...validateObjectMeta(pod.metadata, { namespaced: true, name: nameIsDNSSubdomain }), ...validatePodSpec(pod.spec, 'spec')];
+}
+
+const POD_UPDATE_FORBIDDEN =
+  'pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)';
+
+/**
+ * Pod spec is immutable apart from images, activeDeadlineSeconds and added tolerations. nodeName
+ * may go from unset to set once (podnet's scheduler binds by update); after that it is immutable.
+ */
+export function validatePodUpdate(pod: Pod, old: Pod): FieldError[] {
+  const errs = validateObjectMetaUpdate(pod.metadata, old.metadata);
+  const spec = pod.spec ?? ({} as PodSpec);
+  const ospec = old.spec ?? ({} as PodSpec);
+  if (ospec.nodeName && spec.nodeName !== ospec.nodeName) errs.push(invalid('spec.nodeName', spec.nodeName ?? '', 'field is immutable'));
+  const mask = (s: PodSpec): unknown => ({
+    ...s,
+    nodeName: undefined,
+    activeDeadlineSeconds: undefined,
+    tolerations: undefined,
+    terminationGracePeriodSeconds: undefined,
+    containers: (s.containers ?? []).map((c) => ({ ...c, image: undefined })),
+    initContainers: (s.initContainers ?? []).map((c) => ({ ...c, image: undefined })),
+  });
+  if (!deepEqual(mask(spec), mask(ospec))) errs.push(forbidden('spec', POD_UPDATE_FORBIDDEN));
+  return [...errs, ...validatePod(pod)];
+}
+
+export { PROTOCOLS };
