@@ -57,9 +57,9 @@ export function fieldsOf(obj: JsonObject, schema: KindSchema, opts: { skipStatus
     if (!isObject(v)) return leaf();
     const keys = Object.keys(v);
     if (keys.length === 0) return leaf();
-    // Maps below the top level are members themselves, so a manager that drops a whole map
-    // (all labels, a strategy block) gets it removed once it is empty.
-    if (depth >= 2) set.add(pathKey(elems));
+    // Flat maps below the top level (labels, selectors, data, resource limits) are members
+    // themselves, as in Kubernetes' own managedFields ("f:labels": {".": {}, …}).
+    if (depth >= 2 && Object.values(v).every((x) => !isObject(x) && !Array.isArray(x))) set.add(pathKey(elems));
     for (const k of keys) {
       if (depth === 0 && (k === 'apiVersion' || k === 'kind' || (k === 'status' && opts.skipStatus))) continue;
       if (depth === 1 && elems[0] === 'f:metadata' && UNOWNED_META.has(k)) continue;

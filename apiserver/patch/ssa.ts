@@ -6,7 +6,7 @@
 // Ordinary writes (create/update/patch) never conflict: the writer takes the fields it changed.
 import type { KubeObject } from '../../api/types.js';
 import { PatchError } from './errors.js';
-import { fieldsOf, formatPath, locate, pathElems, type FieldSet, itemKey } from './fieldpath.js';
+import { fieldsOf, formatPath, itemKey, locate, pathElems, pathKey, type FieldSet } from './fieldpath.js';
 import { clone, deepEqual, isObject, type JsonObject } from './json.js';
 import { entryId, readManaged, writeManaged, type ManagerEntry } from './managed.js';
 import { joinPath, schemaFor, type KindSchema } from './schema.js';
@@ -37,20 +37,58 @@ function overlay(live: unknown, applied: unknown, path: string, schema: KindSche
   if (Array.isArray(applied)) {
     const rule = schema.lists.get(path);
     if (!Array.isArray(live) || !(rule?.mapKeys || rule?.set)) return clone(applied);
-    const out = clone(live);
-    for (const item of applied) {
-      if (rule.set || !isObject(item)) {
-        if (!out.some((x) => deepEqual(x, item))) out.push(clone(item));
-        continue;
-      }
-      const key = itemKey(item, rule);
-      const i = out.findIndex((x) => isObject(x) && itemKey(x, rule) === key);
-      if (i >= 0) out[i] = overlay(out[i], item, path, schema);
-      else out.push(overlay(undefined, item, path, schema));
-    }
-    return out;
+    const keyOf = (x: unknown) => (rule.set || !isObject(x) ? JSON.stringify(x) : itemKey(x, rule));
+    return interleave(live, applied, keyOf, (l, r) => overlay(l, r, path, schema));
   }
   return applied;
+}
+
+/**
+ * Merged order of a list-map or set, as structured-merge-diff produces it: items in both lists
+ * follow the applied order, items only the live object has keep their place among them, new
+ * items land where the applied list puts them.
+ */
+function interleave(live: unknown[], applied: unknown[], keyOf: (x: unknown) => string, merge: (l: unknown, r: unknown) => unknown): unknown[] {
+  const lk = live.map(keyOf);
+  const rk = applied.map(keyOf);
+  const inLive = new Map(lk.map((k, i) => [k, live[i]]));
+  const inApplied = new Set(rk);
+  const shared = rk.filter((k) => inLive.has(k));
+  let next = 0;
+  const done = new Set<string>();
+  const out: unknown[] = [];
+  const take = (k: string, r: unknown) => {
+    out.push(merge(inLive.get(k), r));
+    done.add(k);
+    if (shared[next] === k) next++;
+  };
+  let l = 0;
+  let r = 0;
+  while (l < live.length || r < applied.length) {
+    if (l < live.length && r < applied.length) {
+      if (lk[l] === rk[r]) {
+        take(rk[r]!, applied[r++]);
+        l++;
+        continue;
+      }
+      // A shared item that the applied order wants later: skip it here, it is taken with its RHS twin.
+      if (inApplied.has(lk[l]!) && next < shared.length && shared[next] !== lk[l]) {
+        l++;
+        continue;
+      }
+    }
+    if (l < live.length && (!inApplied.has(lk[l]!) || done.has(lk[l]!))) {
+      if (!inApplied.has(lk[l]!)) out.push(clone(live[l]));
+      l++;
+      continue;
+    }
+    if (r < applied.length) {
+      take(rk[r]!, applied[r++]);
+      continue;
+    }
+    l++;
+  }
+  return out;
 }
 
 function union(sets: Iterable<FieldSet>): FieldSet {
@@ -87,6 +125,18 @@ function removeFields(obj: JsonObject, paths: FieldSet, others: FieldSet, schema
     const isItem = !elems[elems.length - 1]!.startsWith('f:');
     const isMap = isObject(at.value) && !isItem;
     if (isMap && Object.keys(at.value as JsonObject).length > 0) continue;
+    at.remove();
+    pruneEmptyAncestors(obj, elems, ownedByOthersUnder, schema);
+  }
+}
+
+/** Maps emptied by a removal go too (below the top level), unless someone owns something there. */
+function pruneEmptyAncestors(obj: JsonObject, elems: string[], owned: (p: string) => boolean, schema: KindSchema): void {
+  for (let n = elems.length - 1; n >= 2; n--) {
+    const up = elems.slice(0, n);
+    if (!up[n - 1]!.startsWith('f:') || owned(pathKey(up))) return;
+    const at = locate(obj, up, schema);
+    if (!isObject(at.value) || Object.keys(at.value).length > 0 || !at.remove) return;
     at.remove();
   }
 }
@@ -145,7 +195,8 @@ export function serverSideApply(
   managed.set(id, mine);
   pruneMissing(managed.values(), merged, schema);
   writeManaged(merged, managed.values());
-  return { object: merged as KubeObject, conflicts };
+  // Forced: the conflicting fields now belong to this manager, so nothing is left in conflict.
+  return { object: merged as KubeObject, conflicts: [] };
 }
 
 /** Drops owned paths that no longer exist in the object. */

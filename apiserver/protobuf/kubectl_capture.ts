@@ -23,6 +23,7 @@ const CORE_RESOURCES = [
   ['configmaps', 'ConfigMap', true],
   ['serviceaccounts', 'ServiceAccount', true],
   ['pods', 'Pod', true],
+  ['endpoints', 'Endpoints', true],
 ] as const;
 
 function resourceList(groupVersion: string, resources: readonly (readonly [string, string, boolean])[]) {
@@ -41,7 +42,7 @@ function resourceList(groupVersion: string, resources: readonly (readonly [strin
 }
 
 /** Legacy discovery answers (kubectl falls back to them when aggregated discovery is ignored). */
-function discovery(path: string): unknown {
+export function discovery(path: string): unknown {
   switch (path) {
     case '/api':
       return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] };
@@ -103,24 +104,34 @@ export async function captureKubectl(
   const dir = await mkdtemp(join(tmpdir(), 'pn-kubectl-'));
   try {
     const port = (server.address() as AddressInfo).port;
-    const kubeconfig = join(dir, 'config');
-    await writeFile(
-      kubeconfig,
-      `apiVersion: v1\nkind: Config\nclusters:\n- name: t\n  cluster: {server: "http://127.0.0.1:${port}"}\n` +
-        `users:\n- name: t\n  user: {}\ncontexts:\n- name: t\n  context: {cluster: t, user: t, namespace: default}\ncurrent-context: t\n`,
-    );
-    const result = await new Promise<{ stdout: string; stderr: string; code: number }>((resolve) => {
-      execFile(
-        kubectl,
-        [...args, '--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache')],
-        { env: { ...process.env, HOME: dir }, timeout: 60_000 },
-        (err, stdout, stderr) => resolve({ stdout, stderr, code: err ? (typeof err.code === 'number' ? err.code : 1) : 0 }),
-      );
-    });
+    const result = await runKubectl(kubectl, args, `http://127.0.0.1:${port}`, dir);
     return { captured, ...result };
   } finally {
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Runs kubectl against `server` with a throwaway kubeconfig, cache and HOME under `dir`. */
+export async function runKubectl(
+  kubectl: string,
+  args: readonly string[],
+  server: string,
+  dir: string,
+): Promise<{ stdout: string; stderr: string; code: number }> {
+  const kubeconfig = join(dir, 'config');
+  await writeFile(
+    kubeconfig,
+    `apiVersion: v1\nkind: Config\nclusters:\n- name: t\n  cluster: {server: "${server}"}\n` +
+      `users:\n- name: t\n  user: {}\ncontexts:\n- name: t\n  context: {cluster: t, user: t, namespace: default}\ncurrent-context: t\n`,
+  );
+  return new Promise((resolve) => {
+    execFile(
+      kubectl,
+      [...args, '--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache')],
+      { env: { ...process.env, HOME: dir }, timeout: 60_000 },
+      (err, stdout, stderr) => resolve({ stdout, stderr, code: err ? (typeof err.code === 'number' ? err.code : 1) : 0 }),
+    );
+  });
 }
