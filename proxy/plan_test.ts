@@ -4,6 +4,7 @@ import { planServiceRules, PlanCache, type PlanInput } from './plan.js';
 import { svc, slice } from './fixtures.js';
 import { traceServicePacket } from './trace.js';
 import type { ProxyConfig } from './types.js';
+import type { Pod } from '../api/types.js';
 
 const node = { name: 'n1', ips: ['172.18.0.2'], zone: 'a' };
 const config: ProxyConfig = { clusterCIDR: '10.244.0.0/16' };
@@ -155,7 +156,7 @@ test('UDP and several ports on one Service each get their own rules', () => {
 test('weights come from the Service annotation, then the pod annotation', () => {
   const s = svc('web', { annotations: { 'podnet.dev/lb-algorithm': 'wrr', 'podnet.dev/lb-weights': '10.244.1.11=3' } });
   const sl = slice('web', [{ ip: '10.244.1.11', pod: 'a' }, { ip: '10.244.1.12', pod: 'b' }]);
-  const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'b', namespace: 'default', annotations: { 'podnet.dev/lb-weight': '2' } } };
+  const pod: Pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'b', namespace: 'default', annotations: { 'podnet.dev/lb-weight': '2' } } };
   const p = plan({ services: [s], slices: [sl], pods: [pod] });
   assert.deepEqual(p.services[0]!.clusterEndpoints.map((e) => e.weight), [3, 2]);
   assert.equal(p.services[0]!.algorithm, 'wrr');
