@@ -1,0 +1,260 @@
+// One pod on this node, from network to processes and back: sandbox (netns + CNI ADD, resolv.conf,
+// hosts), init containers in order, then the containers; status written as it changes; teardown
+// with the grace period, CNI DEL and netns removal.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Container, Pod } from '../api/types.js';
+import { errorMessage } from '../api/errors.js';
+import { deleteNetns, ensureNetns, netnsExists, netnsPids } from '../host/netns.js';
+import { listAddrs } from '../host/link.js';
+import type { PodNetworkDriver, Attachment } from './cni.js';
+import { ContainerRunner } from './container.js';
+import { containerEnv, expandContainer } from './env.js';
+import { buildHosts, podHostname } from './hosts.js';
+import { podNetnsName } from './names.js';
+import { baseEnv, signalGroup } from './process.js';
+import type { ProbeTarget } from './probe.js';
+import { buildResolvConf, type DNSConfig } from './resolv.js';
+import { buildPodStatus, type PodView } from './status.js';
+import { planContainer, type RunPlan } from './workloads/images.js';
+
+export interface PodContext {
+  readonly nodeName: string;
+  readonly nodeNetns: string;
+  readonly nodeIP: string;
+  readonly cluster: string;
+  readonly stateDir: string;
+  readonly clusterDNS: string;
+  readonly clusterDomain: string;
+  readonly nodeResolv: () => DNSConfig;
+  readonly network: PodNetworkDriver;
+  readonly dial: ProbeTarget['dial'];
+  /** argv that runs the built-in workloads entry (node + script). */
+  readonly workloadArgv: readonly string[];
+  /** argv that runs podnet's own CLI (node + bin). */
+  readonly podnetArgv: readonly string[];
+  readonly repoRoot: string;
+  writeStatus(pod: Pod): Promise<void>;
+  event(pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): void;
+  /** Something about hostPorts may have changed. */
+  hostPortsChanged(): void;
+}
+
+export const DEFAULT_GRACE_SECONDS = 30;
+
+export class PodWorker {
+  pod: Pod;
+  readonly uid: string;
+  readonly netns: string;
+  podIP?: string;
+  private init: ContainerRunner[] = [];
+  private containers: ContainerRunner[] = [];
+  private initialized = false;
+  private sandboxReady = false;
+  private startTime = new Date().toISOString();
+  private lastStatus = '';
+  private statusChain: Promise<void> = Promise.resolve();
+  private statusQueued = false;
+  terminating = false;
+  private stopped = false;
+
+  constructor(pod: Pod, private readonly ctx: PodContext) {
+    this.pod = pod;
+    this.uid = pod.metadata?.uid ?? `${pod.metadata?.namespace}/${pod.metadata?.name}`;
+    this.netns = pod.spec?.hostNetwork ? ctx.nodeNetns : podNetnsName(ctx.cluster, this.uid);
+    if (pod.status?.startTime) this.startTime = pod.status.startTime;
+  }
+
+  get key(): string {
+    return `${this.pod.metadata?.namespace ?? 'default'}/${this.pod.metadata?.name}`;
+  }
+  get hostNetwork(): boolean {
+    return this.pod.spec?.hostNetwork ?? false;
+  }
+  get dir(): string {
+    return path.join(this.ctx.stateDir, 'pods', this.uid);
+  }
+  get etcDir(): string {
+    return path.join('/etc/netns', this.netns);
+  }
+  runner(name?: string): ContainerRunner | undefined {
+    const all = [...this.containers, ...this.init];
+    return name ? all.find((r) => r.name === name) : (this.containers[0] ?? all[0]);
+  }
+  runners(): readonly ContainerRunner[] {
+    return [...this.init, ...this.containers];
+  }
+
+  private attachment(): Attachment {
+    return { containerId: this.uid, netns: this.netns, ifname: 'eth0', podName: this.pod.metadata?.name ?? '', podNamespace: this.pod.metadata?.namespace ?? 'default' };
+  }
+
+  /** Sets up the sandbox and starts containers; `adopt` reuses an existing netns (kubelet restart). */
+  async start(adopt: boolean): Promise<void> {
+    fs.mkdirSync(this.dir, { recursive: true });
+    fs.writeFileSync(path.join(this.dir, 'pod.json'), JSON.stringify({ namespace: this.pod.metadata?.namespace, name: this.pod.metadata?.name, netns: this.netns }));
+    await this.killLeftovers();
+    this.changed();
+    if (this.hostNetwork) {
+      this.podIP = this.ctx.nodeIP;
+    } else {
+      if (adopt && (await netnsExists(this.netns))) {
+        this.podIP = (await listAddrs(this.netns, 'eth0'))[0]?.split('/')[0];
+      }
+      if (!this.podIP) {
+        await ensureNetns(this.netns);
+        try {
+          this.podIP = (await this.ctx.network.add(this.attachment())).ips[0];
+        } catch (e) {
+          this.ctx.event(this.pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${errorMessage(e)}`);
+          await deleteNetns(this.netns).catch(() => {});
+          throw e;
+        }
+      }
+      this.writeEtcFiles();
+    }
+    if (this.stopped) return;
+    this.sandboxReady = true;
+    this.reportUnsupported();
+    const spec = this.pod.spec;
+    const carried = new Map((this.pod.status?.containerStatuses ?? []).map((s) => [s.name, s.restartCount] as const));
+    this.init = (spec?.initContainers ?? []).map((c) => this.makeRunner(c, true, 0));
+    this.containers = (spec?.containers ?? []).map((c) => this.makeRunner(c, false, adopt ? (carried.get(c.name) ?? 0) : 0));
+    this.changed();
+    for (const r of this.init) {
+      const exitCode = await r.runToCompletion();
+      if (exitCode !== 0 || this.stopped) return;
+    }
+    if (this.stopped) return;
+    this.initialized = true;
+    for (const r of this.containers) r.start();
+    this.ctx.hostPortsChanged();
+    this.changed();
+  }
+
+  private async killLeftovers(): Promise<void> {
+    // Processes of an earlier kubelet run: the netns' own pids, and pid files (hostNetwork pods).
+    if (!this.hostNetwork && (await netnsExists(this.netns))) for (const pid of await netnsPids(this.netns)) signalGroup(pid, 'SIGKILL');
+    if (!fs.existsSync(this.dir)) return;
+    for (const c of fs.readdirSync(this.dir)) {
+      const pidFile = path.join(this.dir, c, 'pid');
+      if (!fs.existsSync(pidFile)) continue;
+      const pid = Number(fs.readFileSync(pidFile, 'utf8'));
+      if (pid > 1) signalGroup(pid, 'SIGKILL');
+      fs.rmSync(pidFile, { force: true });
+    }
+  }
+
+  private writeEtcFiles(): void {
+    const r = buildResolvConf(this.pod, this.ctx.nodeResolv(), { clusterDNS: this.ctx.clusterDNS, clusterDomain: this.ctx.clusterDomain });
+    for (const w of r.warnings) this.ctx.event(this.pod, 'Warning', 'DNSConfigForming', w);
+    fs.mkdirSync(this.etcDir, { recursive: true });
+    fs.writeFileSync(path.join(this.etcDir, 'resolv.conf'), r.text);
+    fs.writeFileSync(path.join(this.etcDir, 'hosts'), buildHosts(this.pod, this.podIP, { clusterDomain: this.ctx.clusterDomain }));
+    fs.writeFileSync(path.join(this.etcDir, 'hostname'), `${podHostname(this.pod)}\n`);
+  }
+
+  private reportUnsupported(): void {
+    const sctp = (this.pod.spec?.containers ?? []).flatMap((c) => c.ports ?? []).filter((p) => p.protocol === 'SCTP');
+    if (sctp.length) {
+      this.ctx.event(this.pod, 'Warning', 'SCTPUnsupported', `SCTP port(s) ${sctp.map((p) => p.containerPort).join(', ')} are not served: this kernel has no SCTP support`);
+    }
+  }
+
+  private plan(c: Container, env: Record<string, string>): { argv: string[]; env: Record<string, string>; cwd?: string } {
+    const expanded = expandContainer(c, env);
+    const plan: RunPlan = planContainer(this.pod, expanded);
+    const ports = (c.ports ?? []).map((p) => `${p.containerPort}/${p.protocol ?? 'TCP'}`).join(',');
+    const hint = { PODNET_POD_NAME: this.pod.metadata?.name ?? '', PODNET_POD_NAMESPACE: this.pod.metadata?.namespace ?? 'default', PODNET_HOSTNAME: podHostname(this.pod), PODNET_PORTS: ports };
+    const fullEnv = { ...baseEnv(), ...env };
+    if (plan.kind === 'host') {
+      const cwd = c.workingDir && fs.existsSync(c.workingDir) ? c.workingDir : '/';
+      return { argv: [...plan.argv], env: fullEnv, cwd };
+    }
+    if (plan.kind === 'podnet') return { argv: [...this.ctx.podnetArgv, ...plan.args], env: { ...fullEnv, ...hint }, cwd: this.ctx.repoRoot };
+    if (plan.note) this.ctx.event(this.pod, 'Normal', 'BuiltinWorkload', plan.note, `spec.containers{${c.name}}`);
+    return { argv: [...this.ctx.workloadArgv, plan.workload, ...plan.args], env: { ...fullEnv, ...hint }, cwd: this.ctx.repoRoot };
+  }
+
+  private makeRunner(c: Container, init: boolean, restartCount: number): ContainerRunner {
+    const env = containerEnv(this.pod, c, { podIP: this.podIP, hostIP: this.ctx.nodeIP, nodeName: this.ctx.nodeName });
+    const p = this.plan(c, env);
+    return new ContainerRunner(
+      {
+        spec: c,
+        argv: p.argv,
+        env: p.env,
+        cwd: p.cwd,
+        netns: this.netns,
+        restartPolicy: this.pod.spec?.restartPolicy ?? 'Always',
+        logDir: path.join(this.dir, c.name),
+        probeTarget: { nodeNetns: this.ctx.nodeNetns, podNetns: this.netns, podIP: this.podIP ?? '127.0.0.1', dial: this.ctx.dial },
+        init,
+        restartCount,
+      },
+      { changed: () => this.changed(), event: (t, r, m, f) => this.ctx.event(this.pod, t, r, m, f) },
+    );
+  }
+
+  view(): PodView {
+    return {
+      podIP: this.podIP,
+      hostIP: this.ctx.nodeIP,
+      startTime: this.startTime,
+      sandboxReady: this.sandboxReady,
+      initialized: this.initialized || (this.pod.spec?.initContainers ?? []).length === 0 && this.containers.length > 0,
+      initContainers: this.init.map((r) => r.view()),
+      containers: this.containers.length
+        ? this.containers.map((r) => r.view())
+        : (this.pod.spec?.containers ?? []).map((c) => ({ name: c.name, image: c.image ?? '', state: { kind: 'waiting' as const, reason: 'ContainerCreating' }, restartCount: 0, ready: false, started: false, willRestart: false })),
+    };
+  }
+
+  /** Coalesces status writes: at most one in flight, the latest state wins. */
+  changed(): void {
+    if (this.statusQueued || this.terminating) return;
+    this.statusQueued = true;
+    this.statusChain = this.statusChain.then(async () => {
+      await new Promise((r) => setImmediate(r));
+      this.statusQueued = false;
+      const status = buildPodStatus(this.pod, this.view(), new Date().toISOString());
+      const text = JSON.stringify(status);
+      if (text === this.lastStatus) return;
+      this.lastStatus = text;
+      try {
+        await this.ctx.writeStatus({ ...this.pod, status });
+      } catch (e) {
+        this.lastStatus = '';
+        process.stderr.write(`kubelet: cannot write status of pod "${this.key}": ${errorMessage(e)}\n`);
+      }
+    });
+  }
+
+  /** Waits for pending status writes. */
+  flushStatus(): Promise<void> {
+    return this.statusChain;
+  }
+
+  /** Stops every container within `graceSeconds` (SIGTERM, then SIGKILL). */
+  async stopContainers(graceSeconds: number): Promise<void> {
+    this.stopped = true;
+    await Promise.all(this.runners().map((r) => r.stop(graceSeconds * 1000)));
+  }
+
+  /** Removes the sandbox: CNI DEL, the netns, its /etc/netns files and the state folder. */
+  async removeSandbox(keepState = false): Promise<void> {
+    await this.statusChain;
+    if (!this.hostNetwork) {
+      for (const pid of await netnsPids(this.netns)) signalGroup(pid, 'SIGKILL');
+      await this.ctx.network.del(this.attachment()).catch((e) => process.stderr.write(`kubelet: ${errorMessage(e)}\n`));
+      await deleteNetns(this.netns);
+      fs.rmSync(this.etcDir, { recursive: true, force: true });
+    }
+    if (!keepState) fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** The grace period of a deletion: the request's, else the pod's, else 30 s. */
+export function graceSeconds(pod: Pod): number {
+  return pod.metadata?.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
+}
