@@ -42,8 +42,8 @@ function status(code: number, reason: string, message: string, details?: unknown
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code };
 }
 
-/** Starts the server; `onCreate` lets a test add server-side defaults to created objects. */
-export async function startKubeServer(onCreate: (obj: KubeObject) => KubeObject = (o) => o): Promise<KubeServer> {
+/** Starts the server; `defaults` stands in for apiserver defaulting, applied after every write. */
+export async function startKubeServer(defaults: (obj: KubeObject) => KubeObject = (o) => o): Promise<KubeServer> {
   const store = new Map<string, KubeObject>();
   const writes: RecordedWrite[] = [];
   let rv = 1;
@@ -67,7 +67,8 @@ export async function startKubeServer(onCreate: (obj: KubeObject) => KubeObject 
     const key = `${plural}/${namespace}/${name ?? (body as KubeObject)?.metadata?.name}`;
     const live = store.get(key);
     const save = (obj: KubeObject, code: number) => {
-      const saved = { ...obj, metadata: { ...obj.metadata, namespace, resourceVersion: String(++rv) } };
+      const defaulted = defaults(obj);
+      const saved = { ...defaulted, metadata: { ...defaulted.metadata, namespace, resourceVersion: String(++rv) } };
       store.set(key, saved);
       send(res, code, saved);
     };
@@ -75,7 +76,7 @@ export async function startKubeServer(onCreate: (obj: KubeObject) => KubeObject 
       if (req.method === 'GET') return live ? send(res, 200, live) : send(res, 404, status(404, 'NotFound', `${plural} "${name}" not found`));
       if (req.method === 'POST') {
         if (live) return send(res, 409, status(409, 'AlreadyExists', `${plural} "${key}" already exists`));
-        return save(recordUpdateManager(undefined, onCreate(body as KubeObject), manager), 201);
+        return save(recordUpdateManager(undefined, body as KubeObject, manager), 201);
       }
       if (req.method !== 'PATCH') return send(res, 405, status(405, 'MethodNotAllowed', 'method not allowed'));
       if (contentType.startsWith('application/apply-patch')) {
@@ -84,7 +85,7 @@ export async function startKubeServer(onCreate: (obj: KubeObject) => KubeObject 
           const causes = result.conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with "${c.manager}": ${c.field}`, field: c.field }));
           return send(res, 409, status(409, 'Conflict', `Apply failed with ${causes.length} conflict(s): ${causes.map((c) => c.message).join(', ')}`, { name, kind: plural, causes }));
         }
-        return save(live ? result.object : onCreate(result.object), live ? 200 : 201);
+        return save(result.object, live ? 200 : 201);
       }
       if (!live) return send(res, 404, status(404, 'NotFound', `${plural} "${name}" not found`));
       let patched: unknown;
