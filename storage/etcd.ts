@@ -15,9 +15,13 @@ export interface EtcdOptions {
   readonly timeoutMs?: number;
 }
 
+// gRPC refuses replies over 4 MB by default; a list of 10k Services is about 10 MB. etcd itself
+// sends up to 2 GiB (the kube-apiserver lifts its client limit the same way).
+const GRPC_OPTIONS = { 'grpc.max_receive_message_length': 2 ** 31 - 1 };
+
 export async function openEtcd(url: string, opts: EtcdOptions = {}): Promise<Storage> {
   const hosts = etcdHosts(url);
-  const store = new EtcdStorage(url, new Etcd3({ hosts, dialTimeout: opts.timeoutMs ?? 10_000 }), opts);
+  const store = new EtcdStorage(url, new Etcd3({ hosts, dialTimeout: opts.timeoutMs ?? 10_000, grpcOptions: GRPC_OPTIONS }), opts);
   try {
     await store.currentRevision();
   } catch (err) {

@@ -3,21 +3,29 @@
 import type Database from 'better-sqlite3';
 import type { KV, WatchEvent } from './types.js';
 
+/**
+ * A log row's id is rev * SUB_LIMIT + the op's index in its transaction: one integer key that sorts
+ * in revision order, so the log is an append-only rowid table (no separate index, no overflow
+ * pages for kilobyte values, which a WITHOUT ROWID table would need) and a range on id is a range on revision.
+ */
+export const SUB_LIMIT = 2 ** 20;
+
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS kv (
   key TEXT PRIMARY KEY, value BLOB NOT NULL, create_rev INTEGER NOT NULL, mod_rev INTEGER NOT NULL
-) WITHOUT ROWID;
+);
 CREATE TABLE IF NOT EXISTS log (
-  rev INTEGER NOT NULL, sub INTEGER NOT NULL, key TEXT NOT NULL,
+  id INTEGER PRIMARY KEY,           -- rev * ${SUB_LIMIT} + sub
+  key TEXT NOT NULL,
   type INTEGER NOT NULL,            -- 0 put, 1 delete
   value BLOB,                       -- NULL for deletes
   create_rev INTEGER NOT NULL,
   prev_value BLOB, prev_create_rev INTEGER, prev_mod_rev INTEGER,
-  ts INTEGER NOT NULL,              -- commit time in ms, for time-based retention
-  PRIMARY KEY (rev, sub)
-) WITHOUT ROWID;
+  ts INTEGER NOT NULL               -- commit time in ms, for time-based retention
+);
+-- revision: a floor for the current revision, written at compaction (the log's last id says the rest);
+-- compacted: every revision up to it is gone from the log. Revision 1 is the empty store, as in etcd.
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
--- Revision 1 is the empty store, as in etcd; compacted = every revision up to it is gone.
 INSERT OR IGNORE INTO meta (name, value) VALUES ('revision', 1), ('compacted', 0);
 `;
 
@@ -29,7 +37,7 @@ export interface KvRow {
 }
 
 export interface LogRow {
-  rev: number;
+  id: number;
   key: string;
   type: 0 | 1;
   value: Buffer | null;
@@ -49,17 +57,20 @@ export function prepareStatements(db: Database.Database) {
       'INSERT INTO kv (key, value, create_rev, mod_rev) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, mod_rev = excluded.mod_rev',
     ),
     del: db.prepare<[string]>('DELETE FROM kv WHERE key = ?'),
-    log: db.prepare<[number, number, string, number, Buffer | null, number, Buffer | null, number | null, number | null, number]>(
-      'INSERT INTO log (rev, sub, key, type, value, create_rev, prev_value, prev_create_rev, prev_mod_rev, ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    log: db.prepare<[number, string, number, Buffer | null, number, Buffer | null, number | null, number | null, number]>(
+      'INSERT INTO log (id, key, type, value, create_rev, prev_value, prev_create_rev, prev_mod_rev, ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
+    /** Changes after a revision: pass (rev + 1) * SUB_LIMIT. */
     history: db.prepare<[number, string, string], LogRow>(
-      'SELECT rev, key, type, value, create_rev, prev_value, prev_create_rev, prev_mod_rev FROM log WHERE rev > ? AND key >= ? AND key < ? ORDER BY rev, sub',
+      'SELECT id, key, type, value, create_rev, prev_value, prev_create_rev, prev_mod_rev FROM log WHERE id >= ? AND key >= ? AND key < ? ORDER BY id',
     ),
+    lastLogId: db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM log'),
     setMeta: db.prepare<[number, string]>('UPDATE meta SET value = ? WHERE name = ?'),
     getMeta: db.prepare<[string], { value: number }>('SELECT value FROM meta WHERE name = ?'),
-    /** The newest revision that is both far enough behind and old enough to drop. */
-    droppable: db.prepare<[number, number], { rev: number | null }>('SELECT max(rev) AS rev FROM log WHERE rev <= ? AND ts <= ?'),
-    dropLog: db.prepare<[number]>('DELETE FROM log WHERE rev <= ?'),
+    /** The newest log id that is both far enough behind (pass (rev + 1) * SUB_LIMIT) and old enough to drop. */
+    droppable: db.prepare<[number, number], { id: number | null }>('SELECT max(id) AS id FROM log WHERE id < ? AND ts <= ?'),
+    /** Drops every revision up to rev: pass (rev + 1) * SUB_LIMIT. */
+    dropLog: db.prepare<[number]>('DELETE FROM log WHERE id < ?'),
   };
 }
 
@@ -69,10 +80,15 @@ export function rowToKV(row: KvRow): KV {
   return { key: row.key, value: row.value, createRevision: row.create_rev, modRevision: row.mod_rev };
 }
 
+export function revOf(logId: number): number {
+  return Math.floor(logId / SUB_LIMIT);
+}
+
 export function rowToEvent(row: LogRow): WatchEvent {
+  const rev = revOf(row.id);
   const prev: KV | undefined =
     row.prev_value === null ? undefined : { key: row.key, value: row.prev_value, createRevision: row.prev_create_rev!, modRevision: row.prev_mod_rev! };
-  if (row.type === 1) return { type: 'DELETE', kv: { ...prev!, modRevision: row.rev }, prev };
-  const kv: KV = { key: row.key, value: row.value!, createRevision: row.create_rev, modRevision: row.rev };
+  if (row.type === 1) return { type: 'DELETE', kv: { ...prev!, modRevision: rev }, prev };
+  const kv: KV = { key: row.key, value: row.value!, createRevision: row.create_rev, modRevision: rev };
   return prev ? { type: 'PUT', kv, prev } : { type: 'PUT', kv };
 }

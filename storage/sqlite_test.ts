@@ -115,3 +115,24 @@ test('a watch handler that writes sees its own write once, after the event it is
     assert.deepEqual(seen, ['/r/1', '/r/2', '/r/3']);
   });
 });
+
+test('concurrent transactions commit together yet each keeps its own atomicity and revision', async () => {
+  await using(await openSqlite(fresh()), async (s) => {
+    await s.txn([{ type: 'put', key: '/taken', value: enc('x') }]);
+    const before = await s.currentRevision();
+    const bad = 'not bytes' as unknown as Uint8Array;
+    const [a, b, c, d] = await Promise.allSettled([
+      s.txn([{ type: 'put', key: '/a', value: enc('a') }]),
+      s.txn([{ type: 'put', key: '/b1', value: enc('b1') }, { type: 'put', key: '/b2', value: bad }]),
+      s.txn([{ type: 'put', key: '/taken', value: enc('y'), expectRevision: 0 }]),
+      s.txn([{ type: 'put', key: '/d', value: enc('d') }]),
+    ]);
+    assert.equal(a.status, 'fulfilled');
+    assert.equal(b.status, 'rejected');
+    assert.equal(c.status === 'fulfilled' && c.value.succeeded, false);
+    assert.equal(d.status, 'fulfilled');
+    assert.deepEqual([a.status === 'fulfilled' && a.value.revision, d.status === 'fulfilled' && d.value.revision], [before + 1, before + 2]);
+    assert.equal(await s.get('/b1'), undefined, 'the failed transaction left half of itself behind');
+    assert.deepEqual((await s.list('/')).items.map((kv) => kv.key), ['/a', '/d', '/taken']);
+  });
+});

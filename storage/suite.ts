@@ -168,6 +168,14 @@ export function storageSuite(name: string, open: () => Promise<OpenedStore>, opt
       assert.deepEqual(seen, keys);
     });
 
+    it('a list bigger than 4 MB comes back whole', async (s) => {
+      const big = new Uint8Array(1024 * 1024).fill(120);
+      for (let i = 0; i < 6; i++) await s.txn([{ type: 'put', key: `/big/${i}`, value: big }]);
+      const got = await s.list('/big/');
+      assert.equal(got.items.length, 6);
+      assert.equal(got.items.reduce((n, kv) => n + kv.value.length, 0), 6 * big.length);
+    });
+
     it('watch replays history after a revision, then delivers live changes, in order, with prev values', async (s) => {
       const r0 = await s.txn([{ type: 'put', key: '/w/a', value: enc('a1') }]);
       await s.txn([{ type: 'put', key: '/w/a', value: enc('a2') }]);
