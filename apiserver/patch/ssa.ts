@@ -99,13 +99,17 @@ function union(sets: Iterable<FieldSet>): FieldSet {
 
 /** Paths of `set` whose value differs between `before` and `after` (added counts as changed). */
 function changedPaths(set: FieldSet, before: unknown, after: unknown, schema: KindSchema): FieldSet {
+  const parents = new Set<string>();
+  for (const p of set) {
+    const elems = pathElems(p);
+    for (let n = 1; n < elems.length; n++) parents.add(pathKey(elems.slice(0, n)));
+  }
   const out: FieldSet = new Set();
   for (const p of set) {
     const a = locate(before, pathElems(p), schema).value;
     const b = locate(after, pathElems(p), schema).value;
     // Containers (maps, list items) only "change" by appearing; their leaves carry the values.
-    const container = isObject(b) || (Array.isArray(b) && a !== undefined);
-    if (a === undefined ? b !== undefined : !container && !deepEqual(a, b)) out.add(p);
+    if (a === undefined ? b !== undefined : !parents.has(p) && !deepEqual(a, b)) out.add(p);
   }
   return out;
 }
