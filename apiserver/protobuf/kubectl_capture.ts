@@ -50,12 +50,18 @@ export function discovery(path: string): unknown {
       return {
         kind: 'APIGroupList',
         apiVersion: 'v1',
-        groups: [{ name: 'apps', versions: [{ groupVersion: 'apps/v1', version: 'v1' }], preferredVersion: { groupVersion: 'apps/v1', version: 'v1' } }],
+        groups: ['apps', 'networking.k8s.io'].map((name) => ({
+          name,
+          versions: [{ groupVersion: `${name}/v1`, version: 'v1' }],
+          preferredVersion: { groupVersion: `${name}/v1`, version: 'v1' },
+        })),
       };
     case '/api/v1':
       return resourceList('v1', CORE_RESOURCES);
     case '/apis/apps/v1':
       return resourceList('apps/v1', [['deployments', 'Deployment', true]]);
+    case '/apis/networking.k8s.io/v1':
+      return resourceList('networking.k8s.io/v1', [['ingresses', 'Ingress', true]]);
     case '/version':
       return { major: '1', minor: '33', gitVersion: 'v1.33.1' };
     default:

@@ -151,6 +151,22 @@ export const MESSAGES: Record<string, string> = {
   PodAffinityTerm: '1 labelSelector *LabelSelector; 2 namespaces []s; 3 topologyKey; 4 namespaceSelector *LabelSelector; 5 matchLabelKeys []s; 6 mismatchLabelKeys []s',
   WeightedPodAffinityTerm: '1 weight i32; 2 podAffinityTerm PodAffinityTerm',
 
+  // k8s.io/api/networking/v1
+  Ingress: '1 metadata ObjectMeta; 2 spec IngressSpec; 3 status IngressStatus',
+  IngressSpec: '1 defaultBackend *IngressBackend; 2 tls []IngressTLS; 3 rules []IngressRule; 4 ingressClassName *s',
+  IngressBackend: '3 resource *TypedLocalObjectReference; 4 service *IngressServiceBackend',
+  IngressServiceBackend: '1 name; 2 port ServiceBackendPort',
+  ServiceBackendPort: '1 name; 2 number i32',
+  TypedLocalObjectReference: '1 apiGroup *s; 2 kind; 3 name',
+  IngressTLS: '1 hosts []s; 2 secretName',
+  IngressRule: '1 host; 2 ingressRuleValue ^IngressRuleValue',
+  IngressRuleValue: '1 http *HTTPIngressRuleValue',
+  HTTPIngressRuleValue: '1 paths []HTTPIngressPath',
+  HTTPIngressPath: '1 path; 2 backend IngressBackend; 3 pathType *s',
+  IngressStatus: '1 loadBalancer IngressLoadBalancerStatus',
+  IngressLoadBalancerStatus: '1 ingress []IngressLoadBalancerIngress',
+  IngressLoadBalancerIngress: '1 ip; 2 hostname; 4 ports []PortStatus',
+
   // k8s.io/api/apps/v1
   Deployment: '1 metadata ObjectMeta; 2 spec DeploymentSpec; 3 status DeploymentStatus',
   DeploymentSpec:
@@ -168,6 +184,7 @@ export const MESSAGES: Record<string, string> = {
 export const KINDS: Record<string, readonly string[]> = {
   v1: ['Namespace', 'Service', 'Secret', 'ConfigMap', 'ServiceAccount', 'Pod'],
   'apps/v1': ['Deployment'],
+  'networking.k8s.io/v1': ['Ingress'],
 };
 
 export type Scalar = 's' | 'i32' | 'i64' | 'bool' | 'bytes';

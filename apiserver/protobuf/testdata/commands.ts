@@ -13,4 +13,6 @@ export const COMMANDS: readonly (readonly string[])[] = [
   ['create', 'secret', 'docker-registry', 'reg', '--docker-username=u', '--docker-password=p', '--docker-server=registry.example.test'],
   ['create', 'configmap', 'cfg', '--from-literal=a=1', '--from-literal=b=two words'],
   ['create', 'serviceaccount', 'robot'],
+  ['create', 'ingress', 'simple', '--rule=foo.example.test/bar=svc1:8080,tls=my-cert', '--class=default'],
+  ['create', 'ingress', 'multi', '--default-backend=defsvc:http', '--rule=a.example.test/*=svca:80', '--rule=/api=svcb:web', '--annotation=team=a'],
 ];

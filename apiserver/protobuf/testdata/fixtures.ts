@@ -457,5 +457,133 @@ export const FIXTURES: { args: readonly string[]; hex: string; json: unknown }[]
         "creationTimestamp": null
       }
     }
+  },
+  {
+    "args": [
+      "create",
+      "ingress",
+      "simple",
+      "--rule=foo.example.test/bar=svc1:8080,tls=my-cert",
+      "--class=default"
+    ],
+    "hex": "6b3873000a1f0a146e6574776f726b696e672e6b38732e696f2f76311207496e6772657373127c0a160a0673696d706c6512001a0022002a00320038004200125e121b0a10666f6f2e6578616d706c652e7465737412076d792d636572741a360a10666f6f2e6578616d706c652e7465737412220a200a1e0a042f626172120f220d0a047376633112050a0010903f1a054578616374220764656661756c741a020a001a002200",
+    "json": {
+      "kind": "Ingress",
+      "apiVersion": "networking.k8s.io/v1",
+      "metadata": {
+        "name": "simple",
+        "creationTimestamp": null
+      },
+      "spec": {
+        "ingressClassName": "default",
+        "tls": [
+          {
+            "hosts": [
+              "foo.example.test"
+            ],
+            "secretName": "my-cert"
+          }
+        ],
+        "rules": [
+          {
+            "host": "foo.example.test",
+            "http": {
+              "paths": [
+                {
+                  "path": "/bar",
+                  "pathType": "Exact",
+                  "backend": {
+                    "service": {
+                      "name": "svc1",
+                      "port": {
+                        "number": 8080
+                      }
+                    }
+                  }
+                }
+              ]
+            }
+          }
+        ]
+      },
+      "status": {
+        "loadBalancer": {}
+      }
+    }
+  },
+  {
+    "args": [
+      "create",
+      "ingress",
+      "multi",
+      "--default-backend=defsvc:http",
+      "--rule=a.example.test/*=svca:80",
+      "--rule=/api=svcb:web",
+      "--annotation=team=a"
+    ],
+    "hex": "6b3873000a1f0a146e6574776f726b696e672e6b38732e696f2f76311207496e6772657373129b010a200a056d756c746912001a0022002a0032003800420062090a047465616d12016112730a1422120a0664656673766312080a046874747010001a310a0e612e6578616d706c652e74657374121f0a1d0a1b0a012f120e220c0a047376636112040a0010501a065072656669781a280a0012240a220a200a042f6170691211220f0a047376636212070a0377656210001a0545786163741a020a001a002200",
+    "json": {
+      "kind": "Ingress",
+      "apiVersion": "networking.k8s.io/v1",
+      "metadata": {
+        "name": "multi",
+        "creationTimestamp": null,
+        "annotations": {
+          "team": "a"
+        }
+      },
+      "spec": {
+        "defaultBackend": {
+          "service": {
+            "name": "defsvc",
+            "port": {
+              "name": "http"
+            }
+          }
+        },
+        "rules": [
+          {
+            "host": "a.example.test",
+            "http": {
+              "paths": [
+                {
+                  "path": "/",
+                  "pathType": "Prefix",
+                  "backend": {
+                    "service": {
+                      "name": "svca",
+                      "port": {
+                        "number": 80
+                      }
+                    }
+                  }
+                }
+              ]
+            }
+          },
+          {
+            "http": {
+              "paths": [
+                {
+                  "path": "/api",
+                  "pathType": "Exact",
+                  "backend": {
+                    "service": {
+                      "name": "svcb",
+                      "port": {
+                        "name": "web"
+                      }
+                    }
+                  }
+                }
+              ]
+            }
+          }
+        ]
+      },
+      "status": {
+        "loadBalancer": {}
+      }
+    }
   }
 ];
