@@ -15,6 +15,11 @@ export function goText(text: string): GoText {
   return { goText: text };
 }
 
+/** A []string as Go prints it, nil included (`[]string(nil)`), for fields that may be absent. */
+export function stringList(v: readonly string[] | undefined): BadValue {
+  return v === undefined ? goText('[]string(nil)') : v;
+}
+
 export type BadValue = string | number | boolean | null | undefined | readonly string[] | Readonly<Record<string, string>> | GoText;
 
 function quote(s: string): string {

@@ -1,7 +1,7 @@
 // Service validation: upstream ValidateService / ValidateServiceUpdate, plus the NodePort range
 // check the allocator does (with its wording), since podnet's range is a parameter.
 import type { Service, ServicePort } from '../types.js';
-import { child, deepEqual, duplicate, forbidden, goText, index, invalid, notSupported, required, type FieldError } from './field.js';
+import { child, deepEqual, duplicate, forbidden, goText, index, invalid, notSupported, required, stringList, type FieldError } from './field.js';
 import { validateLabels, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
 import { isDNS1123Label, isDNS1123Subdomain, isIPv6, isQualifiedName, isValidCIDR, isValidIP, isValidPortNum, nameIsDNS1035Label } from './names.js';
 import { validatePortNumOrName, validateProtocol } from './ports.js';
@@ -246,26 +246,27 @@ export function validateServiceUpdate(svc: Service, old: Service, opts: ServiceO
   const external = spec.type === 'ExternalName' || ospec.type === 'ExternalName';
   if (!external && !(isHeadless(svc) && isHeadless(old))) {
     const ips = spec.clusterIPs ?? [];
+    const shown = stringList(spec.clusterIPs);
     const oips = ospec.clusterIPs ?? [];
     if (ips.length === oips.length) {
       oips.forEach((ip, i) => {
-        if (ip !== ips[i]) errs.push(invalid(index('spec.clusterIPs', i), ips, 'may not change once set'));
+        if (ip !== ips[i]) errs.push(invalid(index('spec.clusterIPs', i), shown, 'may not change once set'));
       });
     } else if (oips.length > ips.length) {
-      if (ips.length === 0) errs.push(invalid('spec.clusterIPs[0]', ips, 'primary clusterIP can not be unset'));
-      else if (ips[0] !== oips[0]) errs.push(invalid('spec.clusterIPs[0]', ips, 'may not change once set'));
+      if (ips.length === 0) errs.push(invalid('spec.clusterIPs[0]', shown, 'primary clusterIP can not be unset'));
+      else if (ips[0] !== oips[0]) errs.push(invalid('spec.clusterIPs[0]', shown, 'may not change once set'));
       if (ips.length === 1 && spec.ipFamilyPolicy !== 'SingleStack') {
         errs.push(invalid('spec.ipFamilyPolicy', spec.ipFamilyPolicy ?? null, "must be set to 'SingleStack' when releasing the secondary clusterIP"));
       }
     } else if (oips.length > 0 && ips[0] !== oips[0]) {
-      errs.push(invalid('spec.clusterIPs[0]', ips, 'may not change once set'));
+      errs.push(invalid('spec.clusterIPs[0]', shown, 'may not change once set'));
     }
   }
   if (!external && isHeadless(svc) === isHeadless(old) && !isHeadless(svc)) {
     const fams = spec.ipFamilies ?? [];
     const ofams = ospec.ipFamilies ?? [];
-    if (fams.length === ofams.length && !deepEqual(fams, ofams)) errs.push(invalid('spec.ipFamilies[0]', fams, 'may not change once set'));
-    else if (fams.length > 0 && ofams.length > 0 && fams[0] !== ofams[0]) errs.push(invalid('spec.ipFamilies[0]', fams, 'may not change once set'));
+    if (fams.length === ofams.length && !deepEqual(fams, ofams)) errs.push(invalid('spec.ipFamilies[0]', stringList(spec.ipFamilies), 'may not change once set'));
+    else if (fams.length > 0 && ofams.length > 0 && fams[0] !== ofams[0]) errs.push(invalid('spec.ipFamilies[0]', stringList(spec.clusterIPs), 'may not change once set'));
   }
   if (spec.type === 'LoadBalancer' && ospec.type === 'LoadBalancer' && spec.loadBalancerClass !== ospec.loadBalancerClass) {
     errs.push(invalid('spec.loadBalancerClass', spec.loadBalancerClass ?? null, 'may not change once set'));

@@ -215,3 +215,9 @@ test('Service update: changing to ExternalName drops the clusterIP the client le
 test('Service update: the name is immutable', () => {
   assert.deepEqual(errorLines(svc('  clusterIP: 10.96.0.20\n  ports: [{port: 80}]', 'other'), stored), ['metadata.name: Invalid value: "other": field is immutable']);
 });
+
+test('Service update: replacing without the clusterIP is refused, as upstream does', () => {
+  assert.deepEqual(errorLines(svc('  selector: {app: web}\n  ports: [{port: 80}]'), stored), [
+    'spec.clusterIPs[0]: Invalid value: []string(nil): primary clusterIP can not be unset',
+  ]);
+});
