@@ -5,3 +5,4 @@ export { strategicMergePatch } from './strategic.js';
 export { jsonPatch } from './jsonpatch.js';
 export { mergePatch } from './mergepatch.js';
 export { serverSideApply, recordUpdateManager, type ApplyOptions, type Conflict } from './ssa.js';
+export { patchTypeOf, parsePatchBody, patchObject, type PatchType, type PatchObjectOptions } from './content.js';

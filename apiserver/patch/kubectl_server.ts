@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { KubeObject } from '../../api/types.js';
 import { discovery, runKubectl } from '../protobuf/kubectl_capture.js';
-import { jsonPatch, mergePatch, PatchError, recordUpdateManager, serverSideApply, strategicMergePatch } from './index.js';
+import { PatchError, patchObject, patchTypeOf, parsePatchBody, recordUpdateManager } from './index.js';
 
 export interface RecordedWrite {
   method: string;
@@ -79,21 +79,15 @@ export async function startKubeServer(defaults: (obj: KubeObject) => KubeObject 
         return save(recordUpdateManager(undefined, body as KubeObject, manager), 201);
       }
       if (req.method !== 'PATCH') return send(res, 405, status(405, 'MethodNotAllowed', 'method not allowed'));
-      if (contentType.startsWith('application/apply-patch')) {
-        const result = serverSideApply(live, body as KubeObject, { manager, force: url.searchParams.get('force') === 'true', kind: info.kind });
-        if (result.conflicts.length > 0) {
-          const causes = result.conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with "${c.manager}": ${c.field}`, field: c.field }));
-          return send(res, 409, status(409, 'Conflict', `Apply failed with ${causes.length} conflict(s): ${causes.map((c) => c.message).join(', ')}`, { name, kind: plural, causes }));
-        }
-        return save(result.object, live ? 200 : 201);
+      if (!live && !contentType.startsWith('application/apply-patch')) return send(res, 404, status(404, 'NotFound', `${plural} "${name}" not found`));
+      const type = patchTypeOf(contentType);
+      if (!type) return send(res, 415, status(415, 'UnsupportedMediaType', `unsupported patch type ${contentType}`));
+      const result = patchObject(live, type, parsePatchBody(type, raw), { kind: info.kind, manager, force: url.searchParams.get('force') === 'true' });
+      if (result.conflicts.length > 0) {
+        const causes = result.conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with "${c.manager}": ${c.field}`, field: c.field }));
+        return send(res, 409, status(409, 'Conflict', `Apply failed with ${causes.length} conflict(s): ${causes.map((c) => c.message).join(', ')}`, { name, kind: plural, causes }));
       }
-      if (!live) return send(res, 404, status(404, 'NotFound', `${plural} "${name}" not found`));
-      let patched: unknown;
-      if (contentType.startsWith('application/strategic-merge-patch')) patched = strategicMergePatch(live, body, info.kind);
-      else if (contentType.startsWith('application/merge-patch')) patched = mergePatch(live, body);
-      else if (contentType.startsWith('application/json-patch')) patched = jsonPatch(live, body);
-      else return send(res, 415, status(415, 'UnsupportedMediaType', `unsupported patch type ${contentType}`));
-      return save(recordUpdateManager(live, patched as KubeObject, manager), 200);
+      return save(result.object, live ? 200 : 201);
     } catch (err) {
       if (err instanceof PatchError) return send(res, err.httpStatus, status(err.httpStatus, err.httpStatus === 400 ? 'BadRequest' : 'Invalid', err.message));
       throw err;
