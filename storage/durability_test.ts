@@ -70,6 +70,13 @@ test('every create acknowledged by the SQLite store survives kill -9 of the writ
   await assertAllPresent(spec, '/dur/', acked);
 });
 
+test('with synchronous=NORMAL too, every acknowledged create survives kill -9 of the writer', async () => {
+  const spec = `sqlite:${join(dir, 'dur-normal.db')}?sync=normal`;
+  const { acked, killedAt } = await writeThenKill(spec, '/dur/');
+  assert.ok(acked.length >= killedAt);
+  await assertAllPresent(spec, '/dur/', acked);
+});
+
 test('every create acknowledged by etcd survives kill -9 of the writer', { skip: noEtcd ?? false }, async () => {
   const spec = `${etcd!.url}?prefix=/pn-t${randomBytes(4).toString('hex')}`;
   const { acked, killedAt } = await writeThenKill(spec, '/dur/');

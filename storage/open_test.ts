@@ -13,12 +13,14 @@ test('store specs name memory, SQLite files and etcd endpoints', () => {
   assert.deepEqual(parseStorageSpec('memory:'), { kind: 'memory' });
   assert.deepEqual(parseStorageSpec('sqlite:/var/lib/podnet/state.db'), { kind: 'sqlite', path: '/var/lib/podnet/state.db' });
   assert.deepEqual(parseStorageSpec('./state.db'), { kind: 'sqlite', path: './state.db' });
+  assert.deepEqual(parseStorageSpec('sqlite:/tmp/s.db?sync=normal'), { kind: 'sqlite', path: '/tmp/s.db', synchronous: 'NORMAL' });
   assert.deepEqual(parseStorageSpec('etcd://127.0.0.1:2379'), { kind: 'etcd', url: 'etcd://127.0.0.1:2379' });
   assert.deepEqual(parseStorageSpec('etcd://127.0.0.1:2379?prefix=/podnet'), { kind: 'etcd', url: 'etcd://127.0.0.1:2379', prefix: '/podnet' });
 });
 
 test('a spec that names no store is refused with the spec quoted', () => {
   assert.throws(() => parseStorageSpec('sqlite:'), /"sqlite:" names no file/);
+  assert.throws(() => parseStorageSpec('sqlite:/tmp/s.db?sync=off'), /"sqlite:\/tmp\/s.db\?sync=off" asks for sync mode "off"/);
   assert.throws(() => parseStorageSpec('postgres://db:5432'), (err: Error & { code?: string }) => err.code === 'STORAGE_BAD_SPEC' && err.message.includes('"postgres://db:5432"'));
   assert.throws(() => etcdHosts('etcd://no-port'), /"etcd:\/\/no-port" is not an etcd address/);
 });

@@ -1,6 +1,6 @@
 // The embedded store: one SQLite file holding the current rows, a log of changes for
-// watch-from-revision, and the global revision. Writes are fsynced (WAL + synchronous=FULL) before
-// txn() resolves. Transactions that arrive in the same event-loop turn share one BEGIN IMMEDIATE …
+// watch-from-revision, and the global revision. Writes are fsynced (WAL + synchronous=FULL, unless
+// the caller chose NORMAL) before txn() resolves. Transactions that arrive in the same event-loop turn share one BEGIN IMMEDIATE …
 // COMMIT (group commit: one fsync for many writers), each still atomic on its own through a
 // savepoint and with a revision of its own. This process holds the file's lock while the store is
 // open, which is what makes feeding watchers in-process after commit exact.
@@ -18,6 +18,12 @@ export interface SqliteOptions {
   readonly keepMs?: number;
   /** Clock for the age of history (tests). */
   readonly now?: () => number;
+  /**
+   * FULL (default): every commit is fsynced, so an acknowledged write survives power loss.
+   * NORMAL: the WAL is fsynced only at checkpoints; an acknowledged write survives the process being
+   * killed (durability_test shows it) but the last commits can be lost if the machine loses power.
+   */
+  readonly synchronous?: 'FULL' | 'NORMAL';
 }
 
 const HIGHEST = '\u{10ffff}';
@@ -63,7 +69,7 @@ class SqliteStorage implements Storage {
     this.db = openDatabase(path);
     try {
       this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = FULL');
+      this.db.pragma(`synchronous = ${opts.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
       // One owner: another process writing the file would change rows our watchers never hear of.
       this.db.pragma('locking_mode = EXCLUSIVE');
       this.db.exec(SCHEMA);

@@ -5,6 +5,7 @@ import { rmSync } from 'node:fs';
 import { MemoryStorage } from '../../storage/memory.js';
 import { openStorage } from '../../storage/open.js';
 import type { Storage } from '../../storage/types.js';
+import { rawSqliteCommitsPerSec } from './peer.js';
 import { benchHttp, loadApiServer, type HttpBenchOptions } from './http_bench.js';
 import { benchStorage, type StorageBenchOptions } from './storage_bench.js';
 import { rssMB } from './stats.js';
@@ -12,18 +13,20 @@ import { rssMB } from './stats.js';
 export interface WorkerInput {
   /** memory | sqlite:<dir> | etcd://host:port */
   readonly backend: string;
+  /** For sqlite: the synchronous pragma. */
+  readonly sync?: 'FULL' | 'NORMAL';
   readonly storage: Omit<StorageBenchOptions, 'prefix'>;
   readonly http: HttpBenchOptions;
 }
 
-async function fresh(backend: string, tag: string): Promise<{ storage: Storage; done: () => Promise<void> }> {
+async function fresh(backend: string, tag: string, sync: 'FULL' | 'NORMAL' = 'FULL'): Promise<{ storage: Storage; done: () => Promise<void> }> {
   if (backend === 'memory') {
     const storage = new MemoryStorage();
     return { storage, done: () => storage.close() };
   }
   if (backend.startsWith('sqlite:')) {
     const path = `${backend.slice('sqlite:'.length)}/${tag}.db`;
-    const storage = await openStorage(`sqlite:${path}`);
+    const storage = await openStorage(`sqlite:${path}?sync=${sync.toLowerCase()}`);
     return {
       storage,
       done: async () => {
@@ -37,7 +40,10 @@ async function fresh(backend: string, tag: string): Promise<{ storage: Storage; 
 }
 
 const input = JSON.parse(process.argv[2]!) as WorkerInput;
-const s = await fresh(input.backend, 'storage');
+const peer = input.backend.startsWith('sqlite:')
+  ? rawSqliteCommitsPerSec(`${input.backend.slice('sqlite:'.length)}/peer.db`, input.sync ?? 'FULL', input.storage.creates)
+  : undefined;
+const s = await fresh(input.backend, 'storage', input.sync);
 const storage = await benchStorage(s.storage, { ...input.storage, prefix: '/bench/' });
 await s.done();
 
@@ -47,7 +53,7 @@ let httpSkipped: string | undefined;
 if (typeof start === 'string') {
   httpSkipped = start;
 } else {
-  const h = await fresh(input.backend, 'http');
+  const h = await fresh(input.backend, 'http', input.sync);
   try {
     http = await benchHttp(start, h.storage, input.http);
   } catch (err) {
@@ -56,6 +62,6 @@ if (typeof start === 'string') {
     await h.done();
   }
 }
-process.stdout.write(`${JSON.stringify({ storage, http, httpSkipped, rssMB: rssMB() })}\n`);
+process.stdout.write(`${JSON.stringify({ storage, peer, http, httpSkipped, rssMB: rssMB() })}\n`);
 // The etcd client's gRPC channel can keep the loop alive after close; the result is out, so leave.
 process.exit(0);
