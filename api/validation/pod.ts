@@ -4,7 +4,7 @@ import type { Container, ContainerPort, Pod, PodDNSConfig, PodSpec, PodTemplateS
 import { child, deepEqual, duplicate, forbidden, index, invalid, notSupported, required, type FieldError } from './field.js';
 import { validateAnnotations, validateLabels, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
 import { isDNS1123Label, isDNS1123Subdomain, isValidIP, isValidPortName, isValidPortNum, nameIsDNSSubdomain } from './names.js';
-import { PROTOCOLS, validatePortNumOrName, validateProtocol } from './ports.js';
+import { validatePortNumOrName, validateProtocol } from './ports.js';
 
 const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
 const DNS_POLICIES = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'];
@@ -74,17 +74,12 @@ function validateProbe(probe: Probe | undefined, path: string): FieldError[] {
   return errs;
 }
 
-function validateContainer(c: Container, path: string, names: Set<string>, init: boolean): FieldError[] {
+/** Upstream validateContainerCommon: what every container kind shares. */
+function validateContainerCommon(c: Container, path: string): FieldError[] {
   const errs: FieldError[] = [];
   if (!c.name) errs.push(required(child(path, 'name')));
-  else {
-    errs.push(...isDNS1123Label(c.name).map((msg) => invalid(child(path, 'name'), c.name, msg)));
-    if (names.has(c.name)) errs.push(duplicate(child(path, 'name'), c.name));
-    else names.add(c.name);
-  }
+  else errs.push(...isDNS1123Label(c.name).map((msg) => invalid(child(path, 'name'), c.name, msg)));
   if (!c.image) errs.push(required(child(path, 'image')));
-  if (!c.imagePullPolicy) errs.push(required(child(path, 'imagePullPolicy')));
-  else if (!PULL_POLICIES.includes(c.imagePullPolicy)) errs.push(notSupported(child(path, 'imagePullPolicy'), c.imagePullPolicy, PULL_POLICIES));
   const tmp = c.terminationMessagePolicy;
   if (!tmp) errs.push(required(child(path, 'terminationMessagePolicy')));
   else if (!TERMINATION_MESSAGE_POLICIES.includes(tmp)) errs.push(notSupported(child(path, 'terminationMessagePolicy'), tmp, TERMINATION_MESSAGE_POLICIES));
@@ -92,20 +87,77 @@ function validateContainer(c: Container, path: string, names: Set<string>, init:
   (c.env ?? []).forEach((e, i) => {
     if (!e.name) errs.push(required(child(index(child(path, 'env'), i), 'name')));
   });
-  if (init) {
-    for (const f of ['livenessProbe', 'readinessProbe', 'startupProbe'] as const) {
-      if (c[f] && c.restartPolicy !== 'Always') errs.push(forbidden(child(path, f), 'may not be set for init containers without restartPolicy=Always'));
-    }
-  }
+  if (!c.imagePullPolicy) errs.push(required(child(path, 'imagePullPolicy')));
+  else if (!PULL_POLICIES.includes(c.imagePullPolicy)) errs.push(notSupported(child(path, 'imagePullPolicy'), c.imagePullPolicy, PULL_POLICIES));
+  return errs;
+}
+
+/** Liveness, readiness and startup probes, each followed by its own extra rule, in upstream's order. */
+function validateProbes(c: Container, path: string): FieldError[] {
+  const errs: FieldError[] = [];
   errs.push(...validateProbe(c.livenessProbe, child(path, 'livenessProbe')));
+  if (c.livenessProbe && (c.livenessProbe.successThreshold ?? 0) !== 1) {
+    errs.push(invalid(child(path, 'livenessProbe', 'successThreshold'), c.livenessProbe.successThreshold ?? 0, 'must be 1'));
+  }
   errs.push(...validateProbe(c.readinessProbe, child(path, 'readinessProbe')));
+  if (c.readinessProbe?.terminationGracePeriodSeconds !== undefined) {
+    errs.push(invalid(child(path, 'readinessProbe', 'terminationGracePeriodSeconds'), c.readinessProbe.terminationGracePeriodSeconds, 'must not be set for readinessProbes'));
+  }
   errs.push(...validateProbe(c.startupProbe, child(path, 'startupProbe')));
-  if (c.livenessProbe && c.livenessProbe.successThreshold !== undefined && c.livenessProbe.successThreshold !== 1) {
-    errs.push(invalid(child(path, 'livenessProbe', 'successThreshold'), c.livenessProbe.successThreshold, 'must be 1'));
+  if (c.startupProbe && (c.startupProbe.successThreshold ?? 0) !== 1) {
+    errs.push(invalid(child(path, 'startupProbe', 'successThreshold'), c.startupProbe.successThreshold ?? 0, 'must be 1'));
   }
-  if (c.startupProbe && c.startupProbe.successThreshold !== undefined && c.startupProbe.successThreshold !== 1) {
-    errs.push(invalid(child(path, 'startupProbe', 'successThreshold'), c.startupProbe.successThreshold, 'must be 1'));
-  }
+  return errs;
+}
+
+/** Host ports may not collide; the key is upstream's "protocol/hostIP/port". */
+function hostPortConflicts(containers: readonly Container[], path: string, seen = new Set<string>()): FieldError[] {
+  const errs: FieldError[] = [];
+  containers.forEach((c, ci) => {
+    (c.ports ?? []).forEach((p, pi) => {
+      if (!p.hostPort) return;
+      const k = `${p.protocol ?? ''}/${p.hostIP ?? ''}/${p.hostPort}`;
+      if (seen.has(k)) errs.push(duplicate(child(index(child(index(path, ci), 'ports'), pi), 'hostPort'), k));
+      else seen.add(k);
+    });
+  });
+  return errs;
+}
+
+function validateContainers(containers: readonly Container[], path: string): FieldError[] {
+  if (containers.length === 0) return [required(path)];
+  const errs: FieldError[] = [];
+  const names = new Set<string>();
+  containers.forEach((c, i) => {
+    const p = index(path, i);
+    errs.push(...validateContainerCommon(c, p));
+    if (names.has(c.name)) errs.push(duplicate(child(p, 'name'), c.name));
+    else names.add(c.name);
+    errs.push(...validateProbes(c, p));
+    if (c.restartPolicy !== undefined) errs.push(forbidden(child(p, 'restartPolicy'), 'may not be set for non-init containers'));
+  });
+  errs.push(...hostPortConflicts(containers, path));
+  return errs;
+}
+
+function validateInitContainers(inits: readonly Container[], regular: readonly Container[], path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const names = new Set(regular.map((c) => c.name));
+  inits.forEach((c, i) => {
+    const p = index(path, i);
+    errs.push(...validateContainerCommon(c, p));
+    const restartAlways = c.restartPolicy === 'Always';
+    if (c.restartPolicy !== undefined && !restartAlways) errs.push(notSupported(child(p, 'restartPolicy'), c.restartPolicy, ['Always']));
+    if (names.has(c.name)) errs.push(duplicate(child(p, 'name'), c.name));
+    else if (c.name) names.add(c.name);
+    // Init containers run one by one, so only ports within one of them can collide.
+    errs.push(...hostPortConflicts([c], path));
+    if (restartAlways) errs.push(...validateProbes(c, p));
+    else
+      for (const f of ['lifecycle', 'livenessProbe', 'readinessProbe', 'startupProbe'] as const) {
+        if (c[f]) errs.push(forbidden(child(p, f), 'may not be set for init containers without restartPolicy=Always'));
+      }
+  });
   return errs;
 }
 
@@ -130,61 +182,55 @@ function validateDNSConfig(cfg: PodDNSConfig | undefined, policy: string | undef
     errs.push(...isDNS1123Subdomain(name).map((msg) => invalid(index(child(path, 'searches'), i), name, msg)));
   });
   (cfg.options ?? []).forEach((o, i) => {
-    if (!o.name) errs.push(required(index(child(path, 'options'), i), 'Option.Name must not be empty'));
+    if (!o.name) errs.push(required(index(child(path, 'options'), i), 'must not be empty'));
   });
   return errs;
 }
 
-function validateHostPorts(spec: PodSpec, path: string): FieldError[] {
+/** With the host's network a Pod's hostPort must equal containerPort; a template may leave it 0 (defaulted later). */
+function validateHostNetworkPorts(spec: PodSpec, path: string, isPod: boolean): FieldError[] {
+  if (!spec.hostNetwork) return [];
   const errs: FieldError[] = [];
-  const seen = new Set<string>();
   (spec.containers ?? []).forEach((c, ci) => {
     (c.ports ?? []).forEach((p, pi) => {
-      const pp = child(index(child(index(child(path, 'containers'), ci), 'ports'), pi), 'hostPort');
-      if (spec.hostNetwork && p.hostPort !== undefined && p.hostPort !== p.containerPort) {
-        errs.push(invalid(pp, p.hostPort, 'must match `containerPort` when `hostNetwork` is true'));
+      const hp = p.hostPort ?? 0;
+      if ((isPod || hp !== 0) && hp !== p.containerPort) {
+        errs.push(invalid(child(index(child(index(child(path, 'containers'), ci), 'ports'), pi), 'hostPort'), hp, 'must match `containerPort` when `hostNetwork` is true'));
       }
-      if (!p.hostPort) return;
-      const key = `${p.hostIP ?? ''}/${p.protocol ?? ''}/${p.hostPort}`;
-      if (seen.has(key)) errs.push(duplicate(pp, key));
-      seen.add(key);
     });
   });
   return errs;
 }
 
-export function validatePodSpec(spec: PodSpec | undefined, path: string): FieldError[] {
+export function validatePodSpec(spec: PodSpec | undefined, path: string, isPod = true): FieldError[] {
   const s = spec ?? ({} as PodSpec);
   const errs: FieldError[] = [];
-  const names = new Set<string>();
-  const containers = s.containers ?? [];
-  if (containers.length === 0) errs.push(required(child(path, 'containers')));
-  containers.forEach((c, i) => errs.push(...validateContainer(c, index(child(path, 'containers'), i), names, false)));
-  (s.initContainers ?? []).forEach((c, i) => errs.push(...validateContainer(c, index(child(path, 'initContainers'), i), names, true)));
-  errs.push(...validateHostPorts(s, path));
+  if (s.terminationGracePeriodSeconds === undefined) errs.push(required(child(path, 'terminationGracePeriodSeconds')));
+  errs.push(...validateContainers(s.containers ?? [], child(path, 'containers')));
+  errs.push(...validateInitContainers(s.initContainers ?? [], s.containers ?? [], child(path, 'initContainers')));
+  errs.push(...validateHostNetworkPorts(s, path, isPod));
   const rp = s.restartPolicy;
   if (!rp) errs.push(required(child(path, 'restartPolicy')));
   else if (!RESTART_POLICIES.includes(rp)) errs.push(notSupported(child(path, 'restartPolicy'), rp, RESTART_POLICIES));
   const dp = s.dnsPolicy;
   if (!dp) errs.push(required(child(path, 'dnsPolicy')));
   else if (!DNS_POLICIES.includes(dp)) errs.push(notSupported(child(path, 'dnsPolicy'), dp, DNS_POLICIES));
+  if (s.nodeSelector) errs.push(...validateLabels(s.nodeSelector, child(path, 'nodeSelector')));
   errs.push(...validateDNSConfig(s.dnsConfig, dp, child(path, 'dnsConfig')));
-  errs.push(...nonNegative(s.terminationGracePeriodSeconds, child(path, 'terminationGracePeriodSeconds')));
-  if (s.activeDeadlineSeconds !== undefined && !(s.activeDeadlineSeconds >= 1 && s.activeDeadlineSeconds <= 2147483647)) {
-    errs.push(invalid(child(path, 'activeDeadlineSeconds'), s.activeDeadlineSeconds, 'must be between 1 and 2147483647, inclusive'));
-  }
-  const subdomainField = (f: 'nodeName' | 'serviceAccountName' | 'schedulerName' | 'priorityClassName') => {
+  const subdomainName = (f: 'serviceAccountName' | 'nodeName') => {
     const v = s[f];
     if (v) errs.push(...nameIsDNSSubdomain(v, false).map((msg) => invalid(child(path, f), v, msg)));
   };
-  subdomainField('nodeName');
-  subdomainField('serviceAccountName');
-  subdomainField('schedulerName');
+  subdomainName('serviceAccountName');
+  subdomainName('nodeName');
+  if (s.activeDeadlineSeconds !== undefined && !(s.activeDeadlineSeconds >= 1 && s.activeDeadlineSeconds <= 2147483647)) {
+    errs.push(invalid(child(path, 'activeDeadlineSeconds'), s.activeDeadlineSeconds, 'must be between 1 and 2147483647, inclusive'));
+  }
   for (const f of ['hostname', 'subdomain'] as const) {
     const v = s[f];
     if (v) errs.push(...isDNS1123Label(v).map((msg) => invalid(child(path, f), v, msg)));
   }
-  if (s.nodeSelector) errs.push(...validateLabels(s.nodeSelector, child(path, 'nodeSelector')));
+  if (s.priorityClassName) errs.push(...nameIsDNSSubdomain(s.priorityClassName, false).map((msg) => invalid(child(path, 'priorityClassName'), s.priorityClassName, msg)));
   return errs;
 }
 
@@ -193,7 +239,7 @@ export function validatePodTemplateSpec(t: PodTemplateSpec | undefined, path: st
   const errs: FieldError[] = [];
   errs.push(...validateLabels(t?.metadata?.labels, child(path, 'metadata', 'labels')));
   errs.push(...validateAnnotations(t?.metadata?.annotations, child(path, 'metadata', 'annotations')));
-  errs.push(...validatePodSpec(t?.spec, child(path, 'spec')));
+  errs.push(...validatePodSpec(t?.spec, child(path, 'spec'), false));
   return errs;
 }
 
@@ -226,4 +272,3 @@ export function validatePodUpdate(pod: Pod, old: Pod): FieldError[] {
   return [...errs, ...validatePod(pod)];
 }
 
-export { PROTOCOLS };

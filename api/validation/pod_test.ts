@@ -40,7 +40,7 @@ const cases: { name: string; yaml: string; want: string[] }[] = [
   {
     name: 'two containers may not claim the same hostPort',
     yaml: pod('  containers: [{name: a, image: a, ports: [{containerPort: 80, hostPort: 8080}]}, {name: b, image: b, ports: [{containerPort: 81, hostPort: 8080}]}]'),
-    want: ['spec.containers[1].ports[0].hostPort: Duplicate value: "/TCP/8080"'],
+    want: ['spec.containers[1].ports[0].hostPort: Duplicate value: "TCP//8080"'],
   },
   {
     name: 'hostNetwork pods must use hostPort = containerPort',
@@ -67,7 +67,7 @@ const cases: { name: string; yaml: string; want: string[] }[] = [
       'spec.dnsConfig.nameservers: Invalid value: []string{"1.1.1.1", "8.8.8.8", "9.9.9.9", "10.0.0.256"}: must not have more than 3 nameservers',
       'spec.dnsConfig.nameservers[3]: Invalid value: "10.0.0.256": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)',
       `spec.dnsConfig.searches[1]: Invalid value: "Bad_Domain": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
-      'spec.dnsConfig.options[0]: Required value: Option.Name must not be empty',
+      'spec.dnsConfig.options[0]: Required value: must not be empty',
     ],
   },
   {
@@ -117,6 +117,22 @@ spec: {containers: [{name: a, image: a}]}`,
     name: 'a name or generateName is required',
     yaml: 'apiVersion: v1\nkind: Pod\nmetadata: {namespace: default}\nspec: {containers: [{name: a, image: a}]}',
     want: ['metadata.name: Required value: name or generateName is required'],
+  },
+  {
+    name: 'init containers: names unique across all containers, probes only for sidecars',
+    yaml: pod('  initContainers: [{name: app, image: busybox, readinessProbe: {exec: {command: [true]}}}, {name: side, image: proxy, restartPolicy: Always, readinessProbe: {exec: {command: [true]}}}]\n  containers: [{name: app, image: nginx}]'),
+    want: [
+      'spec.initContainers[0].name: Duplicate value: "app"',
+      'spec.initContainers[0].readinessProbe: Forbidden: may not be set for init containers without restartPolicy=Always',
+    ],
+  },
+  {
+    name: 'readiness probes may not set terminationGracePeriodSeconds; regular containers no restartPolicy',
+    yaml: pod('  containers: [{name: app, image: nginx, restartPolicy: Always, readinessProbe: {tcpSocket: {port: http}, terminationGracePeriodSeconds: 5}}]'),
+    want: [
+      'spec.containers[0].readinessProbe.terminationGracePeriodSeconds: Invalid value: 5: must not be set for readinessProbes',
+      'spec.containers[0].restartPolicy: Forbidden: may not be set for non-init containers',
+    ],
   },
   { name: 'a generateName alone is fine (the apiserver names it)', yaml: 'apiVersion: v1\nkind: Pod\nmetadata: {generateName: web-, namespace: default}\nspec: {containers: [{name: a, image: a}]}', want: [] },
 ];
