@@ -63,8 +63,8 @@ export async function startControlPlane(config: ClusterConfig, paths: ClusterPat
 
   const client = new KubeClient({ server: api.url, token, caPem: pki.caPem });
   const source = kubeSource(client);
-  const pods = source.informer<Pod>(R.pods);
-  podsInformer = { get: (ns, name) => pods.get(ns, name) };
+  const pods = source.informer(R.pods);
+  podsInformer = { get: (ns, name) => pods.get(ns, name) as Pod | undefined };
 
   progress('Starting controllers (workloads, scheduler, node IPAM, EndpointSlices, load balancers)');
   const controllers = await startControllers({ client, source });

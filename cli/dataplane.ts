@@ -1,0 +1,145 @@
+// The data plane inside the daemon (root only): node namespaces and their network, then per node a
+// kubelet, a service proxy and a NetworkPolicy enforcer; the underlay's LoadBalancer routes; the
+// apiserver reachable from pods at 172.18.0.1:6443; cluster DNS and the ingress controller as pods;
+// LoadBalancer Services published on 127.0.0.1.
+import type { ClusterPaths } from './paths.js';
+import { podnetBin } from './paths.js';
+import type { ClusterConfig, DaemonStatus } from './daemonctl.js';
+import type { Progress } from './progress.js';
+import type { Stoppable } from './daemon.js';
+import type { ControlPlane } from './controlplane.js';
+import type { Node } from '../api/types.js';
+import { R } from '../client/source.js';
+import { isAlreadyExists } from '../client/kube.js';
+import { ensureClusterNetwork } from '../kubelet/topology.js';
+import { startKubelet } from '../kubelet/kubelet.js';
+import { startProxy } from '../proxy/proxy.js';
+import { listenInNetnsToUnix } from '../host/relay.js';
+import { clientKubeletWriter } from './kubeletwriter.js';
+import { startLoadBalancerRoutes } from './lbroutes.js';
+import { startPublisher } from './publish.js';
+import { ensureSystemWorkloads } from './system.js';
+
+export const CLUSTER_CIDR = '10.244.0.0/16';
+export const CLUSTER_DNS = '10.96.0.10';
+export const APISERVER_UNDERLAY_IP = '172.18.0.1';
+
+function nodeNames(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `node-${i + 1}`);
+}
+
+function zoneOf(i: number, zones: number): string | undefined {
+  return zones > 1 ? `zone-${String.fromCharCode(97 + (i % zones))}` : undefined;
+}
+
+/** Registers the Node objects and waits for node IPAM to give each a podCIDR. */
+async function registerNodes(cp: ControlPlane, names: string[], zones: number, progress: Progress): Promise<Map<string, string>> {
+  const nodes = cp.source.informer(R.nodes);
+  for (const [i, name] of names.entries()) {
+    const zone = zoneOf(i, zones);
+    const node: Node = {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: {
+        name,
+        labels: {
+          'kubernetes.io/hostname': name,
+          'kubernetes.io/os': 'linux',
+          ...(zone ? { 'topology.kubernetes.io/zone': zone } : {}),
+          ...(i === 0 ? { 'node-role.kubernetes.io/control-plane': '' } : {}),
+        },
+      },
+    };
+    try {
+      await cp.client.create(R.nodes, node as Node & { metadata: { name: string } });
+    } catch (err) {
+      if (!isAlreadyExists(err)) throw err;
+    }
+  }
+  progress(`Registered ${names.length} node(s); waiting for their pod CIDRs`);
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const cidrs = new Map<string, string>();
+    for (const name of names) {
+      const cidr = (nodes.get(undefined, name) as Node | undefined)?.spec?.podCIDR;
+      if (cidr) cidrs.set(name, cidr);
+    }
+    if (cidrs.size === names.length) return cidrs;
+    if (Date.now() > deadline) throw new Error(`node IPAM gave no podCIDR to ${names.filter((n) => !cidrs.has(n)).join(', ')} within 30 s`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export async function startDataPlane(config: ClusterConfig, paths: ClusterPaths, progress: Progress, stack: Stoppable[], cp: ControlPlane): Promise<Partial<DaemonStatus>> {
+  const names = nodeNames(config.nodes);
+  const cidrs = await registerNodes(cp, names, config.zones, progress);
+
+  progress(`Building the network: underlay, ${names.length} node namespace(s), ${config.backend} routing, the "internet"`);
+  const net = await ensureClusterNetwork({
+    cluster: config.name,
+    nodes: names.map((name) => ({ name, podCIDR: cidrs.get(name)! })),
+    backend: config.backend,
+    stateDir: paths.dir,
+  });
+
+  // Pods reach the apiserver like in a real cluster: at an address on the node network.
+  const apiRelay = await listenInNetnsToUnix(net.underlayNetns, APISERVER_UNDERLAY_IP, 6443, paths.apiSocket);
+  stack.push({ name: 'apiserver relay', stop: () => apiRelay.stop() });
+
+  const writer = clientKubeletWriter(cp.client);
+  for (const [i, node] of net.nodes.entries()) {
+    const zone = zoneOf(i, config.zones);
+    progress(`Starting ${node.name}: kubelet, ${config.proxyMode} proxy, NetworkPolicy enforcer (${node.ip}, pods ${node.podCIDR})`);
+    const kubelet = await startKubelet({
+      node,
+      source: cp.source,
+      writer,
+      stateDir: paths.dir,
+      clusterDNS: CLUSTER_DNS,
+      clusterDomain: 'cluster.local',
+      podnetBin: podnetBin(),
+      cluster: config.name,
+      ...(zone ? { zone } : {}),
+      controlPlane: i === 0,
+    });
+    cp.router.register(node.name, kubelet.podStreams);
+    stack.push({ name: `kubelet ${node.name}`, stop: () => kubelet.stop() });
+    const proxy = await startProxy({
+      source: cp.source,
+      node: { name: node.name, netns: node.netns, ips: [node.ip], ...(zone ? { zone } : {}) },
+      mode: config.proxyMode,
+      ...(config.scheduler ? { scheduler: config.scheduler } : {}),
+      clusterCIDR: CLUSTER_CIDR,
+      podCIDR: node.podCIDR,
+    });
+    // Rules stay on stop: established connections survive a daemon restart.
+    stack.push({ name: `proxy ${node.name}`, stop: () => proxy.stop({ keepRules: true }) });
+    const netpol = await startNodeNetpol(cp, node);
+    if (netpol) stack.push(netpol);
+  }
+
+  const lb = startLoadBalancerRoutes(cp.source, net.underlayNetns, net.nodes);
+  stack.push(lb);
+
+  progress('Deploying cluster DNS (kube-system/coredns behind kube-dns 10.96.0.10) and the ingress controller');
+  await ensureSystemWorkloads(cp.client, { upstreamDNS: net.internet.dnsIP, inClusterKubeconfig: paths.inClusterKubeconfig });
+
+  const publisher = await startPublisher(cp, net.underlayNetns);
+  stack.push(publisher);
+
+  return {
+    nodes: net.nodes.map((n) => ({ name: n.name, ip: n.ip, podCIDR: n.podCIDR, netns: n.netns })),
+    published: publisher.published(),
+  };
+}
+
+/** NetworkPolicy enforcement for one node, when the netpol component is built in. */
+async function startNodeNetpol(cp: ControlPlane, node: { name: string; netns: string }): Promise<Stoppable | undefined> {
+  const netpolModule = '../netpol/index.js'; // optional until the enforcer lands
+  const mod = (await import(netpolModule).catch(() => undefined)) as
+    | { startNetpol?: (o: { source: unknown; node: { name: string; netns: string } }) => Promise<{ stop(): Promise<void> | void }> }
+    | undefined;
+  if (!mod?.startNetpol) return undefined;
+  const np = await mod.startNetpol({ source: cp.source, node });
+  return { name: `netpol ${node.name}`, stop: () => np.stop() };
+}
