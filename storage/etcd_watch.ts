@@ -58,6 +58,7 @@ export function watchEtcd(
           }
         }
       });
+      s.on('end', () => fail(new PodnetError('STORAGE_WATCH_FAILED', `storage: etcd ended the watch on "${prefix}"`)));
       s.on('error', (err) => {
         // Our own cancel() surfaces as a CANCELLED error; anything else means the stream is lost.
         if (!closed) fail(new PodnetError('STORAGE_WATCH_FAILED', `storage: the etcd watch on "${prefix}" broke: ${err.message}`, { cause: err }));
