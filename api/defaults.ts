@@ -47,6 +47,8 @@ function defaultContainer(c: Container, hostNetwork: boolean): void {
   c.imagePullPolicy ??= defaultPullPolicy(c.image);
   c.terminationMessagePath ??= '/dev/termination-log';
   c.terminationMessagePolicy ??= 'File';
+  // A struct, not a pointer, upstream: it always serialises, as {} when empty.
+  c.resources ??= {};
   for (const p of c.ports ?? []) {
     p.protocol ??= 'TCP';
     // With the host's network the container port is the host port.

@@ -89,6 +89,7 @@ spec:
     imagePullPolicy: IfNotPresent
     terminationMessagePath: /dev/termination-log
     terminationMessagePolicy: File
+    resources: {}
     ports: [{containerPort: 80, protocol: TCP}]
     readinessProbe: {httpGet: {port: 80, path: /, scheme: HTTP}, timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3}`,
   );
