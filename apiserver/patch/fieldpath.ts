@@ -2,6 +2,7 @@
 // list of elements `f:<field>`, `k:<list-map key as JSON>`, `v:<set value as JSON>`, `i:<index>`.
 // A set is kept as plain strings (elements joined by NUL), so union/difference are Set
 // operations; the FieldsV1 tree form exists only at the managedFields boundary.
+import { PatchError } from './errors.js';
 import { deepEqual, isObject, type JsonObject } from './json.js';
 import { joinPath, type KindSchema, type ListRule } from './schema.js';
 
@@ -34,7 +35,7 @@ const UNOWNED_META = new Set([
 ]);
 
 /** The set of fields `obj` sets, as server-side apply would record them. */
-export function fieldsOf(obj: JsonObject, schema: KindSchema, opts: { skipStatus?: boolean } = {}): FieldSet {
+export function fieldsOf(obj: JsonObject, schema: KindSchema, opts: { skipStatus?: boolean; strict?: boolean } = {}): FieldSet {
   const set: FieldSet = new Set();
   const walk = (v: unknown, elems: string[], schemaPath: string, depth: number): void => {
     if (v === null || v === undefined) return;
@@ -48,6 +49,7 @@ export function fieldsOf(obj: JsonObject, schema: KindSchema, opts: { skipStatus
           set.add(pathKey([...elems, `v:${JSON.stringify(item)}`]));
         } else {
           const itemElems = [...elems, `k:${itemKey(item, rule)}`];
+          if (opts.strict) checkItem(item, rule, schemaPath, set.has(pathKey(itemElems)));
           set.add(pathKey(itemElems));
           for (const [k, x] of Object.entries(item)) walk(x, [...itemElems, `f:${k}`], joinPath(schemaPath, k), depth + 1);
         }
@@ -68,6 +70,16 @@ export function fieldsOf(obj: JsonObject, schema: KindSchema, opts: { skipStatus
   };
   walk(obj, [], '', 0);
   return set;
+}
+
+/** An applied list-map item must name all its keys, once: otherwise ownership is ambiguous. */
+function checkItem(item: JsonObject, rule: ListRule, path: string, duplicate: boolean): void {
+  for (const k of rule.mapKeys ?? []) {
+    if (item[k] === undefined && rule.keyDefaults?.[k] === undefined) {
+      throw new PatchError('PATCH_MALFORMED', `an item of "${path}" omits its key field "${k}": ${JSON.stringify(item)}`);
+    }
+  }
+  if (duplicate) throw new PatchError('PATCH_MALFORMED', `"${path}" has two items with the key ${itemKey(item, rule)}`);
 }
 
 export interface Located {

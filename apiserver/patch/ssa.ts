@@ -175,7 +175,7 @@ export function serverSideApply(
   }
   const id = entryId({ manager: opts.manager, operation: 'Apply' });
   const previous = managed.get(id)?.set ?? new Set<string>();
-  const appliedSet = fieldsOf(config, schema, { skipStatus: true });
+  const appliedSet = fieldsOf(config, schema, { skipStatus: true, strict: true });
   const others = [...managed.entries()].filter(([k]) => k !== id).map(([, e]) => e);
 
   const merged = overlay(live ?? {}, config, '', schema) as JsonObject;

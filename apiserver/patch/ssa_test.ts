@@ -156,6 +156,13 @@ spec:
     assert.equal(object.status, undefined);
   });
 
+  it('rejects list-map items without their key or with a duplicate key (400)', () => {
+    const noName = y('apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{image: x}]}');
+    assert.throws(() => serverSideApply(undefined, noName, { manager: 'm', force: false, kind: 'Pod' }), (e: unknown) => e instanceof PatchError && e.httpStatus === 400 && /omits its key field "name"/.test(e.message));
+    const dup = y('apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {ports: [{port: 80}, {port: 80, protocol: TCP}]}');
+    assert.throws(() => apply(undefined, dup), /two items with the key \{"port":80,"protocol":"TCP"\}/);
+  });
+
   it('requires a field manager', () => {
     assert.throws(() => serverSideApply(undefined, svc, { manager: '', force: false, kind: 'Service' }), (e: unknown) => e instanceof PatchError && e.httpStatus === 400);
   });
