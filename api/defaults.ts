@@ -172,8 +172,8 @@ function defaultNamespace(ns: Namespace): void {
   const meta = (ns.metadata ??= {});
   // The apiserver always labels a namespace with its own name (NamespaceDefaultLabelName).
   if (meta.name) meta.labels = { ...(meta.labels ?? {}), 'kubernetes.io/metadata.name': meta.name };
-  const spec = (ns.spec ??= {});
-  spec.finalizers ??= ['kubernetes'];
+  // spec.finalizers is set once at create by the apiserver, not here: defaulting also runs on
+  // updates, and the namespace controller removes the finalizer to finish a deletion.
   const status = (ns.status ??= {});
   status.phase ??= 'Active';
 }

@@ -137,10 +137,17 @@ test('NetworkPolicy defaults: Ingress always, Egress only with egress rules', ()
   assert.deepEqual(c.policyTypes, ['Egress']);
 });
 
-test('Namespace defaults: the metadata.name label, finalizer and phase', () => {
+test('Namespace defaults: the metadata.name label and phase', () => {
   assertDefaults(
     'kind: Namespace\nmetadata: {name: team-a, labels: {env: dev}}',
-    'kind: Namespace\nmetadata: {name: team-a, labels: {env: dev, kubernetes.io/metadata.name: team-a}}\nspec: {finalizers: [kubernetes]}\nstatus: {phase: Active}',
+    'kind: Namespace\nmetadata: {name: team-a, labels: {env: dev, kubernetes.io/metadata.name: team-a}}\nstatus: {phase: Active}',
+  );
+});
+
+test('Namespace defaults do not bring back a removed finalizer or change a Terminating phase', () => {
+  assertDefaults(
+    'kind: Namespace\nmetadata: {name: a}\nspec: {}\nstatus: {phase: Terminating}',
+    'kind: Namespace\nmetadata: {name: a, labels: {kubernetes.io/metadata.name: a}}\nspec: {}\nstatus: {phase: Terminating}',
   );
 });
 
