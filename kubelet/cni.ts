@@ -70,7 +70,8 @@ export function cniExecDriver(o: CniExecOptions): PodNetworkDriver {
       CNI_CONTAINERID: a.containerId,
       CNI_NETNS: netnsPath(a.netns),
       CNI_IFNAME: a.ifname,
-      CNI_ARGS: `K8S_POD_NAMESPACE=${a.podNamespace};K8S_POD_NAME=${a.podName};K8S_POD_INFRA_CONTAINER_ID=${a.containerId}`,
+      // IgnoreUnknown: the reference plugins reject CNI_ARGS keys they do not know otherwise.
+      CNI_ARGS: `IgnoreUnknown=1;K8S_POD_NAMESPACE=${a.podNamespace};K8S_POD_NAME=${a.podName};K8S_POD_INFRA_CONTAINER_ID=${a.containerId}`,
       CNI_PATH: dirs.join(':'),
     };
     const r = await run(bin, [], { netns: o.nodeNetns, input, env, timeoutMs: 30_000 });

@@ -11,10 +11,11 @@ function respond(query: Buffer): Buffer {
   const q = dnsPacket.decode(query);
   const question = q.questions?.[0];
   const base = { id: q.id, type: 'response' as const, flags: dnsPacket.AUTHORITATIVE_ANSWER | ((q.flags ?? 0) & dnsPacket.RECURSION_DESIRED) | dnsPacket.RECURSION_AVAILABLE, questions: q.questions };
-  if (!question) return dnsPacket.encode({ ...base, rcode: 'FORMERR' } as dnsPacket.Packet);
+  // dns-packet takes the rcode from the low 4 bits of `flags` when encoding.
+  if (!question) return dnsPacket.encode({ ...base, flags: base.flags | 1 } as dnsPacket.Packet);
   const a = answer(ZONE, question.name, question.type);
   const answers = a.records.map((r) => ({ name: r.name, type: r.type, class: 'IN' as const, ttl: r.ttl, data: r.data }));
-  return dnsPacket.encode({ ...base, rcode: a.rcode, answers } as dnsPacket.Packet);
+  return dnsPacket.encode({ ...base, flags: base.flags | (a.rcode === 'NXDOMAIN' ? 3 : 0), answers } as dnsPacket.Packet);
 }
 
 function startDns(host: string, port: number): Promise<void>[] {

@@ -73,6 +73,8 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
   const nodeResolv = (): DNSConfig => (fs.existsSync(resolvPath) ? parseResolvConf(fs.readFileSync(resolvPath, 'utf8')) : { nameservers: [], searches: [], options: [] });
   const workers = new Map<string, PodWorker>();
   const ops = new Map<string, Promise<void>>();
+  // Failed sandbox setups are retried with back-off (1 s doubling to 30 s), not on every pod update.
+  const retry = new Map<string, { delayMs: number; timer?: NodeJS.Timeout }>();
   let stopping = false;
   let hostPortsUsed = false;
   let hostPortChain: Promise<void> = Promise.resolve();
@@ -152,13 +154,23 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
         return;
       }
       if (TERMINAL.has(pod.status?.phase ?? '')) return;
+      const r = retry.get(uid);
+      if (r?.timer) return;
       const worker = new PodWorker(pod, ctx);
       workers.set(uid, worker);
       try {
         await worker.start(adopt);
+        retry.delete(uid);
       } catch (e) {
         workers.delete(uid);
         await worker.removeSandbox().catch(() => {});
+        const delayMs = Math.min((r?.delayMs ?? 500) * 2, 30_000);
+        const timer = setTimeout(() => {
+          retry.set(uid, { delayMs });
+          const latest = pods.get(pod.metadata?.namespace, pod.metadata?.name ?? '') as Pod | undefined;
+          if (latest && uidOf(latest) === uid && !stopping) reconcile(latest, adopt);
+        }, delayMs);
+        retry.set(uid, { delayMs, timer });
         throw e;
       }
     });
@@ -232,11 +244,13 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
     async stop(o = {}) {
       stopping = true;
       clearInterval(heartbeat);
+      for (const r of retry.values()) clearTimeout(r.timer);
       unsubscribe();
       await Promise.all([...ops.values()]);
       await Promise.all(
         [...workers.values()].map(async (w) => {
           await w.stopContainers(o.removePods ? 0 : 2);
+          await w.flushStatus();
           if (o.removePods) await w.removeSandbox();
         }),
       );

@@ -98,7 +98,9 @@ export class PodWorker {
     if (this.hostNetwork) {
       this.podIP = this.ctx.nodeIP;
     } else {
-      if (adopt && (await netnsExists(this.netns))) {
+      // A netns of this pod that already has its address is adopted whatever the caller thought:
+      // a kubelet restart races with pod updates, and a second CNI ADD would fail on eth0.
+      if (await netnsExists(this.netns)) {
         this.podIP = (await listAddrs(this.netns, 'eth0'))[0]?.split('/')[0];
       }
       if (!this.podIP) {

@@ -1,0 +1,177 @@
+// Root integration tests: a real node netns, the reference CNI plugins, real processes, probes,
+// resolv.conf through `ip netns exec`, graceful deletion and adoption after a kubelet restart.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { Writable } from 'node:stream';
+import type { KubeObject, Pod } from '../api/types.js';
+import { MemorySource } from '../client/memory.js';
+import { R } from '../client/source.js';
+import { rootTestsEnabled, run } from '../host/exec.js';
+import { netnsExists, netnsPids } from '../host/netns.js';
+import { startKubelet, type Kubelet } from './kubelet.js';
+import { memoryWriter, type MemoryWriter } from './memorywriter.js';
+import { makeTestNode, type TestNode } from './testing.js';
+
+const AGNHOST = 'registry.k8s.io/e2e-test-images/agnhost:2.47';
+let seq = 0;
+
+function pod(name: string, spec: Partial<Pod['spec']> & { containers: NonNullable<Pod['spec']>['containers'] }, meta: Partial<NonNullable<Pod['metadata']>> = {}): KubeObject {
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'shop', uid: `uid-${name}-${++seq}`, ...meta }, spec: { nodeName: 'n1', ...spec } };
+}
+
+function waitFor<T>(source: MemorySource, check: () => T | undefined, what: string, ms = 30_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const offs: (() => void)[] = [];
+    const off = () => offs.forEach((f) => f());
+    const timer = setTimeout(() => (off(), reject(new Error(`timed out waiting for ${what}`))), ms);
+    const test = () => {
+      const v = check();
+      if (v !== undefined && v !== false) {
+        clearTimeout(timer);
+        off();
+        resolve(v);
+      }
+    };
+    for (const ref of [R.pods, R.events]) offs.push(source.informer(ref).onChange(() => setImmediate(test)));
+    test();
+  });
+}
+
+const getPod = (s: MemorySource, name: string) => s.informer(R.pods).get('shop', name) as Pod | undefined;
+const cond = (p: Pod | undefined, type: string) => p?.status?.conditions?.find((c) => c.type === type)?.status;
+
+async function execOut(k: Kubelet, name: string, command: string[]): Promise<{ out: string; exitCode: number }> {
+  let out = '';
+  const sink = new Writable({ write: (c, _e, cb) => ((out += c.toString()), cb()) });
+  const { exitCode } = await k.podStreams.exec({ namespace: 'shop', pod: name, command, tty: false, stdout: sink, stderr: sink, signal: new AbortController().signal });
+  return { out, exitCode };
+}
+
+describe('kubelet on a real node netns', { skip: !rootTestsEnabled() }, () => {
+  let t: TestNode;
+  let source: MemorySource;
+  let writer: MemoryWriter;
+  let k: Kubelet;
+  const start = () =>
+    startKubelet({ node: t.node, source, writer, stateDir: t.stateDir, clusterDNS: '10.96.0.10', clusterDomain: 'cluster.local', podnetBin: 'bin/podnet', cluster: t.cluster, nodeResolvConf: t.resolvConf });
+
+  before(async () => {
+    t = await makeTestNode();
+    source = new MemorySource();
+    writer = memoryWriter(source);
+    k = await start();
+  });
+  after(async () => {
+    await k?.stop({ removePods: true }).catch(() => {});
+    await t?.cleanup();
+  });
+
+  test('the node registers as Ready', () => {
+    const node = source.informer(R.nodes).get(undefined, 'n1') as { status?: { conditions?: { type: string; status: string }[] } };
+    assert.equal(node.status?.conditions?.find((c) => c.type === 'Ready')?.status, 'True');
+  });
+
+  test('pods get IPs, run, serve their ports to other pods, and report Running/Ready', async () => {
+    source.apply(pod('web', { containers: [{ name: 'c', image: AGNHOST, args: ['netexec', '--http-port=8080', '--udp-port=8081'], ports: [{ containerPort: 8080 }], readinessProbe: { httpGet: { path: '/healthz', port: 8080 }, periodSeconds: 1 } }] }));
+    source.apply(pod('client', { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '3600'] }] }));
+    const web = await waitFor(source, () => { const p = getPod(source, 'web'); return cond(p, 'Ready') === 'True' ? p : undefined; }, 'web Ready');
+    const client = await waitFor(source, () => { const p = getPod(source, 'client'); return p?.status?.phase === 'Running' ? p : undefined; }, 'client Running');
+    assert.match(web.status?.podIP ?? '', /^10\.244\.1\.\d+$/);
+    assert.notEqual(web.status?.podIP, client.status?.podIP);
+    assert.equal(web.status?.hostIP, '10.244.1.1');
+    assert.deepEqual(web.status?.containerStatuses?.[0]?.state?.running !== undefined, true);
+    assert.equal(web.status?.containerStatuses?.[0]?.ready, true);
+    const r = await execOut(k, 'client', ['curl', '-s', '--max-time', '5', `http://${web.status?.podIP}:8080/clientip`]);
+    assert.equal(r.exitCode, 0);
+    assert.equal(r.out.split(':')[0], client.status?.podIP, 'the server sees the client pod IP');
+    const udp = await execOut(k, 'client', ['curl', '-s', '--max-time', '5', `http://${web.status?.podIP}:8080/dial?request=hostname&host=${web.status?.podIP}&port=8081&protocol=udp`]);
+    assert.deepEqual(JSON.parse(udp.out), { responses: ['web'] });
+  });
+
+  test('a failing readiness probe keeps the pod NotReady while it runs', async () => {
+    source.apply(pod('unready', { containers: [{ name: 'c', image: 'nginx', ports: [{ containerPort: 80 }], readinessProbe: { httpGet: { path: '/', port: 9999 }, periodSeconds: 1, failureThreshold: 1 } }] }));
+    await waitFor(source, () => writer.events.some((e) => e.involvedObject.name === 'unready' && e.reason === 'Unhealthy'), 'Unhealthy event');
+    const p = getPod(source, 'unready');
+    assert.equal(p?.status?.phase, 'Running');
+    assert.equal(cond(p, 'Ready'), 'False');
+    assert.equal(p?.status?.containerStatuses?.[0]?.ready, false);
+  });
+
+  test('a failing liveness probe restarts the container', async () => {
+    source.apply(pod('unlive', { containers: [{ name: 'c', image: 'nginx', ports: [{ containerPort: 80 }], livenessProbe: { tcpSocket: { port: 9999 }, periodSeconds: 1, failureThreshold: 1, terminationGracePeriodSeconds: 1 } }] }));
+    const p = await waitFor(source, () => { const p = getPod(source, 'unlive'); return (p?.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1 ? p : undefined; }, 'restartCount 1');
+    assert.ok(p.status?.containerStatuses?.[0]?.lastState?.terminated, 'the previous run is in lastState');
+    assert.ok(writer.events.some((e) => e.involvedObject.name === 'unlive' && e.reason === 'Killing'));
+  });
+
+  test('resolv.conf inside the pod is what the kubelet wrote for its dnsPolicy', async () => {
+    source.apply(pod('dns-cf', { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '3600'] }], dnsConfig: { options: [{ name: 'ndots', value: '2' }, { name: 'edns0' }] } }));
+    source.apply(pod('dns-default', { dnsPolicy: 'Default', containers: [{ name: 'c', image: 'busybox', command: ['sleep', '3600'] }] }));
+    source.apply(pod('dns-none', { dnsPolicy: 'None', dnsConfig: { nameservers: ['192.0.2.53'], searches: ['a.test'] }, hostname: 'h1', subdomain: 'sub', containers: [{ name: 'c', image: 'busybox', command: ['sleep', '3600'] }] }));
+    for (const n of ['dns-cf', 'dns-default', 'dns-none']) await waitFor(source, () => getPod(source, n)?.status?.phase === 'Running', `${n} Running`);
+    assert.equal((await execOut(k, 'dns-cf', ['cat', '/etc/resolv.conf'])).out, 'search shop.svc.cluster.local svc.cluster.local cluster.local example.test\nnameserver 10.96.0.10\noptions ndots:2 edns0\n');
+    assert.equal((await execOut(k, 'dns-default', ['cat', '/etc/resolv.conf'])).out, 'search example.test\nnameserver 203.0.113.53\n');
+    assert.equal((await execOut(k, 'dns-none', ['cat', '/etc/resolv.conf'])).out, 'search a.test\nnameserver 192.0.2.53\n');
+    const ip = getPod(source, 'dns-none')?.status?.podIP;
+    assert.match((await execOut(k, 'dns-none', ['cat', '/etc/hosts'])).out, new RegExp(`${ip?.replace(/\./g, '\\.')}\\th1\\.sub\\.shop\\.svc\\.cluster\\.local\\th1\\n`));
+  });
+
+  test('logs keep the container output; exec returns exit codes', async () => {
+    const text = await new Promise<string>((resolve, reject) => {
+      k.podStreams.logs('shop', 'web', {}, new AbortController().signal).then((s) => { let o = ''; s.on('data', (c: Buffer) => (o += c.toString())); s.on('end', () => resolve(o)); }, reject);
+    });
+    assert.match(text, /serving on 8080, 8081/);
+    assert.equal((await execOut(k, 'client', ['sh', '-c', 'exit 3'])).exitCode, 3);
+  });
+
+  test('hostPort DNATs the node address to the pod', async () => {
+    source.apply(pod('hp', { containers: [{ name: 'c', image: 'hashicorp/http-echo', args: ['-text=via-hostport', '-listen=:5678'], ports: [{ containerPort: 5678, hostPort: 18080 }] }] }));
+    await waitFor(source, () => getPod(source, 'hp')?.status?.phase === 'Running', 'hp Running');
+    await k.idle();
+    const r = await run('curl', ['-s', '--max-time', '5', '--retry', '20', '--retry-connrefused', '--retry-delay', '0', 'http://10.244.1.1:18080/'], { netns: t.node.netns });
+    assert.equal(r.stdout, 'via-hostport\n');
+  });
+
+  test('deletion honours the grace period, then leaves no netns or processes', async () => {
+    source.apply(pod('stubborn', { terminationGracePeriodSeconds: 2, containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'trap "echo got TERM" TERM; while true; do sleep 0.2; done'] }] }));
+    const p = await waitFor(source, () => { const p = getPod(source, 'stubborn'); return p?.status?.phase === 'Running' ? p : undefined; }, 'stubborn Running');
+    const netns = k.podNetns('shop', 'stubborn')!;
+    assert.ok(await netnsExists(netns));
+    const pids = await netnsPids(netns);
+    assert.ok(pids.length > 0);
+    const log = await k.podStreams.logs('shop', 'stubborn', { follow: true }, new AbortController().signal);
+    let logText = '';
+    log.on('data', (c: Buffer) => (logText += c.toString()));
+    const logEnded = new Promise((r) => log.on('end', r));
+    let seenTerminating = false;
+    const off = source.informer(R.pods).onChange((c) => {
+      if (c.type === 'MODIFIED' && c.object.metadata?.name === 'stubborn' && c.object.metadata?.deletionTimestamp) seenTerminating = true;
+    });
+    source.apply({ ...p, metadata: { ...p.metadata, deletionTimestamp: new Date().toISOString(), deletionGracePeriodSeconds: 2 } } as KubeObject);
+    await waitFor(source, () => getPod(source, 'stubborn') === undefined, 'final delete');
+    off();
+    await logEnded;
+    assert.ok(seenTerminating, 'the pod was terminating before it was deleted');
+    assert.match(logText, /got TERM/, 'SIGTERM came first');
+    assert.ok(writer.events.some((e) => e.involvedObject.name === 'stubborn' && e.reason === 'Killing'));
+    assert.equal(await netnsExists(netns), false);
+    for (const pid of pids) assert.throws(() => process.kill(pid, 0), 'process is gone');
+    assert.equal(fs.existsSync(`/etc/netns/${netns}`), false);
+  });
+
+  test('a restarted kubelet adopts running pods with the same IP and removes orphans', async () => {
+    const ipBefore = getPod(source, 'web')?.status?.podIP;
+    const orphan = getPod(source, 'dns-default')!;
+    const orphanNetns = k.podNetns('shop', 'dns-default')!;
+    await k.stop();
+    source.remove(R.pods, 'shop', 'dns-default');
+    k = await start();
+    await k.idle();
+    assert.equal(k.podIP('shop', 'web'), ipBefore);
+    assert.equal(await netnsExists(orphanNetns), false, `orphan ${orphan.metadata?.name} removed`);
+    await waitFor(source, () => cond(getPod(source, 'web'), 'Ready') === 'True', 'web Ready again');
+    const r = await execOut(k, 'client', ['curl', '-s', '--max-time', '5', `http://${ipBefore}:8080/hostname`]);
+    assert.equal(r.out, 'web');
+  });
+});
