@@ -204,3 +204,14 @@ describe('recordUpdateManager', () => {
     assert.deepEqual(out.metadata?.managedFields, created.metadata?.managedFields);
   });
 });
+
+describe('serverSideApply with operation "Update"', () => {
+  it('merges like apply but records an Update entry and never conflicts', () => {
+    const created = recordUpdateManager(undefined, svc, 'kubectl-create');
+    const changed = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { selector: { app: 'other' } } } as KubeObject;
+    const { object, conflicts } = serverSideApply(created, changed, { manager: 'controller', force: false, kind: 'Service', operation: 'Update' });
+    assert.deepEqual(conflicts, []);
+    assert.deepEqual((object as any).spec.selector, { app: 'other' });
+    assert.deepEqual(managers(object), ['controller/Update', 'kubectl-create/Update']);
+  });
+});
