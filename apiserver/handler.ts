@@ -107,7 +107,7 @@ export async function handleResource(ctx: Context, req: IncomingMessage, res: Se
               res,
               {
                 resourceVersion: q.get('resourceVersion') ?? '',
-                filter: registry.compileFilter({ labelSelector: q.get('labelSelector') ?? undefined, fieldSelector: q.get('fieldSelector') ?? undefined }),
+                filter: registry.compileFilter(info, { labelSelector: q.get('labelSelector') ?? undefined, fieldSelector: q.get('fieldSelector') ?? undefined }),
                 timeoutSeconds: intParam(q, 'timeoutSeconds'),
                 allowBookmarks: q.get('allowWatchBookmarks') === 'true',
                 render: (obj) => (table ? { ...toTable(info.kind, [obj], obj.metadata?.resourceVersion ?? '', includeObject(q)) } : obj),

@@ -3,6 +3,7 @@
 // and admission (defaults, validation, ClusterIP/NodePort allocation, namespace rules) happens here.
 import { randomBytes } from 'node:crypto';
 import type { FieldError } from '../api/errors.js';
+import type { FieldSelector } from '../api/fieldselector.js';
 import { parseSelector, matches, type Selector } from '../api/labels.js';
 import { resourceByPlural, RESOURCES, storageKey, storagePrefix, type ResourceInfo } from '../api/resources.js';
 import type { KubeObject, ObjectMeta, Service } from '../api/types.js';
@@ -39,7 +40,7 @@ export interface ListResult {
 
 export interface Filter {
   readonly labels?: Selector;
-  readonly fields?: unknown;
+  readonly fields?: FieldSelector;
 }
 
 interface Current {
@@ -52,6 +53,16 @@ type MutableMeta = { -readonly [K in keyof ObjectMeta]: ObjectMeta[K] };
 function mm(obj: KubeObject): MutableMeta {
   obj.metadata ??= {};
   return obj.metadata as MutableMeta;
+}
+
+/** Secrets store stringData as base64 data, like the apiserver: stringData is write-only. */
+function foldStringData(obj: KubeObject): void {
+  const sd = obj.stringData as Record<string, string> | undefined;
+  if (!sd) return;
+  const data = { ...(obj.data as Record<string, string> | undefined) };
+  for (const [k, v] of Object.entries(sd)) data[k] = Buffer.from(String(v)).toString('base64');
+  obj.data = data;
+  delete obj.stringData;
 }
 
 const NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
@@ -94,18 +105,18 @@ export class Registry {
     return cur.obj;
   }
 
-  compileFilter(opts: { labelSelector?: string; fieldSelector?: string }): Filter {
+  compileFilter(info: ResourceInfo, opts: { labelSelector?: string; fieldSelector?: string }): Filter {
     let labels: Selector | undefined;
-    let fields: unknown;
+    let fields: FieldSelector | undefined;
     try {
       if (opts.labelSelector) labels = parseSelector(opts.labelSelector);
     } catch (err) {
       throw badRequest(`unable to parse requirement: ${(err as Error).message}`);
     }
     try {
-      if (opts.fieldSelector) fields = this.deps.parseFieldSelector(opts.fieldSelector);
+      if (opts.fieldSelector) fields = this.deps.parseFieldSelector(opts.fieldSelector, info.kind);
     } catch (err) {
-      throw badRequest(`invalid field selector: ${(err as Error).message}`);
+      throw badRequest((err as Error).message);
     }
     return { labels, fields };
   }
@@ -117,7 +128,7 @@ export class Registry {
   }
 
   async list(info: ResourceInfo, namespace: string | undefined, opts: ListOptions = {}): Promise<ListResult> {
-    const filter = this.compileFilter(opts);
+    const filter = this.compileFilter(info, opts);
     let startAfter: string | undefined;
     if (opts.continue) {
       try {
@@ -203,6 +214,7 @@ export class Registry {
       obj.status = { phase: 'Active' };
     }
     if (info.kind === 'Pod') obj.status = { phase: 'Pending', ...(obj.status as object) };
+    if (info.kind === 'Secret') foldStringData(obj);
     return this.write(info, undefined, obj, opts);
   }
 
@@ -268,7 +280,8 @@ export class Registry {
       else delete m.deletionTimestamp;
       if (om.deletionGracePeriodSeconds !== undefined) m.deletionGracePeriodSeconds = om.deletionGracePeriodSeconds;
       if (m.managedFields === undefined && om.managedFields !== undefined) m.managedFields = om.managedFields;
-      next = this.deps.applyDefaults(next);
+      if (info.kind === 'Secret') foldStringData(next);
+      next = this.deps.prepareForUpdate(this.deps.applyDefaults(next), old);
       if (info.kind === 'Namespace') {
         mm(next).labels = { ...mm(next).labels, 'kubernetes.io/metadata.name': mm(next).name! };
       }

@@ -10,7 +10,7 @@ import type { Storage } from '../storage/types.js';
 import type { PodStreams } from './podstreams.js';
 import { ServiceAllocator } from './allocator.js';
 import { bootstrap } from './bootstrap.js';
-import { loadDeps } from './deps.js';
+import { DEFAULT_DEPS } from './deps.js';
 import { aggregatedContentType, aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION, wantsAggregated } from './discovery.js';
 import { handleResource, sendJSON, verbOf, type Context } from './handler.js';
 import { ApiMetrics } from './metrics.js';
@@ -58,7 +58,7 @@ function authorized(req: IncomingMessage, token: string | undefined): boolean {
 const UNAUTHORIZED = new ApiError(401, 'Unauthorized', 'Unauthorized');
 
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
-  const deps = await loadDeps();
+  const deps = DEFAULT_DEPS;
   const allocator = new ServiceAllocator(opts.serviceCIDR, opts.nodePortRange);
   const registry = new Registry(opts.storage, deps, allocator);
   await bootstrap(registry);

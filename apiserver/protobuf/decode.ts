@@ -57,7 +57,9 @@ function time(b: Uint8Array): string | undefined {
   const f = rawFields(b);
   const seconds = num(f, 1);
   if (seconds === 0 && num(f, 2) === 0) return undefined;
-  return new Date(seconds * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const date = new Date(seconds * 1000);
+  if (Number.isNaN(date.getTime())) throw new ProtobufError('PROTOBUF_INVALID', `timestamp ${seconds}s is out of range`);
+  return date.toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
 function special(type: string, b: Uint8Array, where: string): unknown {

@@ -166,6 +166,22 @@ describe('decodeProtobufObject', () => {
     assert.throws(() => decodeProtobufObject(cut), (e: unknown) => e instanceof ProtobufError && e.code === 'PROTOBUF_INVALID');
   });
 
+  it('rejects an out-of-range timestamp and never throws anything but ProtobufError on corrupted bodies', () => {
+    const body = envelope('v1', 'Namespace', [[1, [[1, 'ns'], [8, [[1, 9e15]]]]]]);
+    assert.throws(() => decodeProtobufObject(body), (e: unknown) => e instanceof ProtobufError && /out of range/.test(e.message));
+    let seed = 7;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let i = 0; i < 2000; i++) {
+      const b = Buffer.from(FIXTURES[i % FIXTURES.length]!.hex, 'hex');
+      b[4 + Math.floor(rnd() * (b.length - 4))] = Math.floor(rnd() * 256);
+      try {
+        decodeProtobufObject(b);
+      } catch (e) {
+        assert.ok(e instanceof ProtobufError, String(e));
+      }
+    }
+  });
+
   it('rejects kinds it has no schema for with 415, so nothing is silently dropped', () => {
     const body = envelope('batch/v1', 'Job', [[1, [[1, 'j']]]]);
     assert.throws(() => decodeProtobufObject(body), (e: unknown) => e instanceof ProtobufError && e.code === 'PROTOBUF_UNSUPPORTED_KIND' && e.httpStatus === 415);

@@ -1,0 +1,210 @@
+// The acceptance suite: real kubectl binaries (1.27: SPDY era, JSON bodies; 1.33: WebSocket and
+// protobuf bodies) against a running apiserver. Exported so the storage tests can run the same
+// suite on SQLite and etcd; apiserver/kubectl_test.ts runs it on the memory store.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import type { Storage } from '../storage/types.js';
+import { kubectlPath, kubectlRunner, startTestServer, waitForOutput, type TestServer } from './testkit.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+// Compiled tests run from dist/apiserver/; the YAML stays in the source tree.
+const EVERY_KIND = readFileSync([join(here, 'testdata/every-kind.yaml'), join(here, '../../apiserver/testdata/every-kind.yaml')].find((p) => existsSync(p))!, 'utf8');
+
+function manifest(ns: string): string {
+  return EVERY_KIND.replace(/\bNS\b/g, ns);
+}
+
+function header(out: string): string {
+  return out.split('\n')[0]!.trim().split(/\s{2,}/).join(' ');
+}
+
+export function kubectlSuite(label: string, makeStorage: () => Promise<Storage> | Storage, versions = ['1.27', '1.33']): void {
+  describe(`kubectl against the apiserver on ${label}`, () => {
+    let server: TestServer;
+    let storage: Storage;
+    before(async () => {
+      storage = await makeStorage();
+      server = await startTestServer(storage);
+    });
+    after(async () => {
+      await server?.close();
+      await storage?.close();
+    });
+
+    for (const version of versions) {
+      const binary = kubectlPath(version);
+      describe(`kubectl ${version}`, { skip: binary ? false : `kubectl.${version} is not installed` }, () => {
+        const ns = `k${version.replace('.', '')}`;
+        let k: ReturnType<typeof kubectlRunner>;
+        const ok = async (...args: string[]) => {
+          const r = await k.run(args);
+          assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed: ${r.stderr}${r.stdout}`);
+          return r.stdout;
+        };
+        before(() => {
+          k = kubectlRunner(binary!, server);
+        });
+
+        test('apply of a manifest with every kind creates each object, and a second apply changes nothing', async () => {
+          const r = await k.run(['apply', '-f', '-'], { stdin: manifest(ns) });
+          assert.equal(r.code, 0, r.stderr);
+          for (const line of ['namespace/NS created', 'node/NS-node created', 'pod/web-0 created', 'service/web created', 'endpointslice.discovery.k8s.io/web-abcde created', 'deployment.apps/web created', 'ingress.networking.k8s.io/web created', 'networkpolicy.networking.k8s.io/allow-web created', 'httproute.gateway.networking.k8s.io/route created', 'event/web-0.start created']) {
+            assert.match(r.stdout, new RegExp(line.replace('NS', ns).replace(/\./g, '\\.')));
+          }
+          const again = await k.run(['apply', '-f', '-'], { stdin: manifest(ns) });
+          assert.equal(again.code, 0, again.stderr);
+          // Secrets (stringData is write-only) and Endpoints (atomic subsets, defaulted protocol) are
+          // reported "configured" on every apply by real clusters too.
+          const changed = again.stdout.split('\n').filter((l) => /configured|created/.test(l) && !/^(secret|endpoints)\//.test(l));
+          assert.deepEqual(changed, []);
+        });
+
+        test('get prints the columns real clusters print, with -o wide extras', async () => {
+          assert.equal(header(await ok('get', 'pods', '-n', ns, '-o', 'wide')), 'NAME READY STATUS RESTARTS AGE IP NODE NOMINATED NODE READINESS GATES');
+          const svc = await ok('get', 'svc', '-n', ns, '-o', 'wide');
+          assert.equal(header(svc), 'NAME TYPE CLUSTER-IP EXTERNAL-IP PORT(S) AGE SELECTOR');
+          assert.match(svc, /web\s+ClusterIP\s+10\.\d+\.\d+\.\d+\s+<none>\s+80\/TCP\s+\S+\s+app=web/);
+          const slices = await ok('get', 'endpointslices', '-n', ns);
+          assert.equal(header(slices), 'NAME ADDRESSTYPE PORTS ENDPOINTS AGE');
+          assert.match(slices, /web-abcde\s+IPv4\s+80\s+10\.244\.1\.10/);
+          const ing = await ok('get', 'ingress', '-n', ns);
+          assert.equal(header(ing), 'NAME CLASS HOSTS ADDRESS PORTS AGE');
+          assert.match(ing, new RegExp(`web\\s+${ns}-class\\s+web\\.example\\.com\\s+80`));
+          const np = await ok('get', 'netpol', '-n', ns);
+          assert.equal(header(np), 'NAME POD-SELECTOR AGE');
+          assert.match(np, /allow-web\s+app=web/);
+          assert.equal(header(await ok('get', 'deploy', '-n', ns, '-o', 'wide')), 'NAME READY UP-TO-DATE AVAILABLE AGE CONTAINERS IMAGES SELECTOR');
+          assert.match(await ok('get', 'deploy', '-n', ns), /web\s+0\/2\s+0\s+0/);
+          assert.equal(header(await ok('get', 'nodes', '-o', 'wide')).split(' ').slice(0, 6).join(' '), 'NAME STATUS ROLES AGE VERSION INTERNAL-IP');
+          assert.match(await ok('get', 'node', `${ns}-node`), /worker/);
+          assert.equal(header(await ok('get', 'events', '-n', ns)), 'LAST SEEN TYPE REASON OBJECT MESSAGE');
+          assert.match(await ok('get', 'cm', '-n', ns), /web-config\s+2/);
+          assert.match(await ok('get', 'secret', '-n', ns), /web-secret\s+Opaque\s+1/);
+          assert.match(await ok('get', 'statefulsets,daemonsets,replicasets', '-n', ns), /statefulset\.apps\/db[\s\S]*daemonset\.apps\/agent[\s\S]*replicaset\.apps\/rs/);
+          assert.match(await ok('get', 'httproute,gateway', '-n', ns), /route[\s\S]*gw/);
+        });
+
+        test('get -o yaml, -o json, -l and -A', async () => {
+          assert.match(await ok('get', 'svc', 'web', '-n', ns, '-o', 'yaml'), /kind: Service[\s\S]*clusterIP: 10\./);
+          const json = JSON.parse(await ok('get', 'pod', 'web-0', '-n', ns, '-o', 'json'));
+          assert.equal(json.metadata.name, 'web-0');
+          assert.match(json.metadata.uid, /^[0-9a-f-]{36}$/);
+          const labelled = await ok('get', 'pods', '-n', ns, '-l', 'tier=front', '-o', 'name');
+          assert.equal(labelled.trim(), 'pod/web-0');
+          assert.equal((await ok('get', 'pods', '-n', ns, '-l', 'tier=back', '-o', 'name')).trim(), '');
+          assert.match(await ok('get', 'svc', '-A'), new RegExp(`${ns}\\s+web`));
+          assert.match(await ok('get', 'pods', '-n', ns, '--field-selector', 'metadata.name=web-0', '-o', 'name'), /pod\/web-0/);
+        });
+
+        test('describe shows services, pods, ingresses, network policies and their events', async () => {
+          assert.match(await ok('describe', 'svc', 'web', '-n', ns), /Name:\s+web[\s\S]*Selector:\s+app=web/);
+          const uid = JSON.parse(await ok('get', 'pod', 'web-0', '-n', ns, '-o', 'json')).metadata.uid;
+          const event = {
+            apiVersion: 'v1',
+            kind: 'Event',
+            metadata: { name: 'web-0.pulled', namespace: ns },
+            involvedObject: { apiVersion: 'v1', kind: 'Pod', name: 'web-0', namespace: ns, uid },
+            reason: 'Pulled',
+            message: 'Image nginx:1.25 stands in for the built-in echo server',
+            type: 'Normal',
+            source: { component: 'kubelet' },
+            count: 1,
+          };
+          const created = await k.run(['create', '-f', '-'], { stdin: JSON.stringify(event) });
+          assert.equal(created.code, 0, created.stderr);
+          const pod = await ok('describe', 'pod', 'web-0', '-n', ns);
+          assert.match(pod, /Name:\s+web-0/);
+          assert.match(pod, /Pulled\s+\S+\s+kubelet\s+Image nginx:1\.25 stands in/);
+          assert.match(await ok('describe', 'ingress', 'web', '-n', ns), /web\.example\.com/);
+          assert.match(await ok('describe', 'networkpolicy', 'allow-web', '-n', ns), /PodSelector:\s+app=web/);
+        });
+
+        test('get all lists the workload kinds and services', async () => {
+          const out = await ok('get', 'all', '-n', ns);
+          for (const name of ['pod/web-0', 'service/web', 'deployment.apps/web', 'replicaset.apps/rs', 'statefulset.apps/db', 'daemonset.apps/agent']) assert.match(out, new RegExp(name.replace(/\./g, '\\.')));
+        });
+
+        test('re-apply with a changed and a removed field updates one and drops the other', async () => {
+          const changed = manifest(ns).replace('data: {greeting: hello, color: blue}', 'data: {greeting: bonjour}');
+          const r = await k.run(['apply', '-f', '-'], { stdin: changed });
+          assert.equal(r.code, 0, r.stderr);
+          assert.match(r.stdout, /configmap\/web-config configured/);
+          const cm = JSON.parse(await ok('get', 'cm', 'web-config', '-n', ns, '-o', 'json'));
+          assert.deepEqual(cm.data, { greeting: 'bonjour' });
+        });
+
+        test('server-side apply creates, then drops a field removed from the manifest', async () => {
+          const cm = (data: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa, namespace: ${ns}}\ndata: ${data}\n`;
+          const first = await k.run(['apply', '--server-side', '-f', '-'], { stdin: cm('{a: "1", b: "2"}') });
+          assert.equal(first.code, 0, first.stderr);
+          assert.match(first.stdout, /configmap\/ssa serverside-applied/);
+          const second = await k.run(['apply', '--server-side', '-f', '-'], { stdin: cm('{a: "3"}') });
+          assert.equal(second.code, 0, second.stderr);
+          assert.deepEqual(JSON.parse(await ok('get', 'cm', 'ssa', '-n', ns, '-o', 'json')).data, { a: '3' });
+        });
+
+        test('label, annotate, patch and scale change the live objects', async () => {
+          await ok('label', 'svc', 'web', '-n', ns, 'team=blue');
+          await ok('annotate', 'svc', 'web', '-n', ns, 'note=hi');
+          await ok('patch', 'svc', 'web', '-n', ns, '-p', '{"spec":{"ports":[{"name":"http","port":80,"targetPort":8080}]}}');
+          await ok('patch', 'deploy', 'web', '-n', ns, '--type', 'json', '-p', '[{"op":"add","path":"/metadata/labels","value":{"patched":"yes"}}]');
+          await ok('scale', 'deploy', 'web', '-n', ns, '--replicas', '5');
+          const svc = JSON.parse(await ok('get', 'svc', 'web', '-n', ns, '-o', 'json'));
+          assert.equal(svc.metadata.labels.team, 'blue');
+          assert.equal(svc.metadata.annotations.note, 'hi');
+          assert.equal(svc.spec.ports.length, 1);
+          assert.equal(svc.spec.ports[0].targetPort, 8080);
+          const deploy = JSON.parse(await ok('get', 'deploy', 'web', '-n', ns, '-o', 'json'));
+          assert.equal(deploy.spec.replicas, 5);
+          assert.equal(deploy.metadata.labels.patched, 'yes');
+          assert.ok(deploy.metadata.generation >= 2);
+        });
+
+        test('create namespace, deployment, service clusterip, secret and configmap', async () => {
+          const extra = `${ns}-made`;
+          await ok('create', 'namespace', extra);
+          await ok('create', 'deployment', 'made', '--image', 'nginx', '-n', extra);
+          await ok('create', 'service', 'clusterip', 'made', '--tcp', '80:8080', '-n', extra);
+          await ok('create', 'secret', 'generic', 'made', '--from-literal', 'k=v', '-n', extra);
+          await ok('create', 'configmap', 'made', '--from-literal', 'k=v', '-n', extra);
+          const out = await ok('get', 'deploy,svc,secret,cm', '-n', extra, '-o', 'name');
+          for (const name of ['deployment.apps/made', 'service/made', 'secret/made', 'configmap/made']) assert.match(out, new RegExp(name.replace('.', '\\.')));
+          const ns2 = JSON.parse(await ok('get', 'ns', extra, '-o', 'json'));
+          assert.equal(ns2.metadata.labels['kubernetes.io/metadata.name'], extra);
+        });
+
+        test('get -w streams a change as it happens', { timeout: 30_000 }, async () => {
+          const child = k.spawn(['get', 'cm', 'web-config', '-n', ns, '-w']);
+          try {
+            await waitForOutput(child, /web-config/);
+            const seen = waitForOutput(child, /web-config\s+3/);
+            await ok('patch', 'cm', 'web-config', '-n', ns, '--type', 'merge', '-p', '{"data":{"x":"1","y":"2"}}');
+            await seen;
+          } finally {
+            child.kill();
+          }
+        });
+
+        test('an invalid manifest is refused with the field and kubectl usual wording', async () => {
+          const bad = `apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: ${ns}}\nspec:\n  ports: [{port: 0, targetPort: 80}]\n`;
+          const r = await k.run(['apply', '-f', '-'], { stdin: bad.replace('name: web', 'name: invalid-web') });
+          assert.notEqual(r.code, 0);
+          assert.match(r.stderr, /The Service "invalid-web" is invalid: spec\.ports\[0\]\.port: Invalid value: 0: must be between 1 and 65535, inclusive/);
+        });
+
+        test('delete -f waits for the objects to go and returns', async () => {
+          const r = await k.run(['delete', '-f', '-', '--ignore-not-found'], { stdin: manifest(ns) });
+          assert.equal(r.code, 0, r.stderr);
+          assert.match(r.stdout, new RegExp(`namespace "${ns}" deleted`));
+          assert.match(r.stdout, new RegExp(`node "${ns}-node" deleted`));
+          const left = await k.run(['get', 'ns', ns]);
+          assert.notEqual(left.code, 0);
+          assert.match(left.stderr, /NotFound/);
+        });
+      });
+    }
+  });
+}

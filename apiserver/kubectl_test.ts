@@ -1,0 +1,4 @@
+import { MemoryStorage } from '../storage/memory.js';
+import { kubectlSuite } from './kubectl_suite.js';
+
+kubectlSuite('memory storage', () => new MemoryStorage());
