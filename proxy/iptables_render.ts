@@ -120,7 +120,12 @@ export function renderIptables(plan: ProxyPlan, existing?: IptablesExisting, wit
           nat.rules.push(`-A ${ec} -m addrtype --src-type LOCAL -j ${sc}`);
         }
         if (external.length > 0) nat.rules.push(...selection(ec, v, external));
-        else nat.rules.push(`-A ${ec} -j DROP`);
+        else {
+          // The nat table may not DROP: outside traffic falls through un-NATed and the filter
+          // table drops it (pods and the node were sent to the cluster chain above).
+          for (const ip of extIPs) filter.rules.push(`-A ${IPT.externalServices} ${c} -d ${ip}/32 ${m} -j DROP`);
+          if (v.nodePort !== undefined) filter.rules.push(`-A ${IPT.externalServices} ${c} -m addrtype --dst-type LOCAL -p ${v.protocol} -m ${v.protocol} --dport ${v.nodePort} -j DROP`);
+        }
       }
       external.forEach((e) => addSep(v, e));
     }
