@@ -12,7 +12,7 @@ import { nodeArgv } from '../host/entry.js';
 import { deleteNetns, netnsPids } from '../host/netns.js';
 import { realNft, type Nft } from '../host/nft.js';
 import { dialInNetns } from '../host/relay.js';
-import { cniExecDriver, type PodNetworkDriver } from './cni.js';
+import { cniDriver, type PodNetworkDriver } from './cni.js';
 import { podEvent } from './events.js';
 import { applyHostPorts, type HostPortMapping } from './hostport.js';
 import { clusterFromNodeNetns } from './names.js';
@@ -39,7 +39,7 @@ export interface KubeletOptions {
   readonly controlPlane?: boolean;
   /** Defaults to running the CNI plugins of node.cniConfDir. */
   readonly network?: PodNetworkDriver;
-  /** The node's resolv.conf (dnsPolicy Default); defaults to /etc/netns/<node netns>/resolv.conf. */
+  /** The node's resolv.conf (dnsPolicy Default); defaults to node.resolvConf, else /etc/netns/<node netns>/resolv.conf. */
   readonly nodeResolvConf?: string;
   readonly nft?: Nft;
   readonly dial?: (netns: string, ip: string, port: number) => Promise<net.Socket>;
@@ -66,10 +66,10 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
   const cluster = opts.cluster ?? clusterFromNodeNetns(n.netns, n.name);
   const stateDir = path.join(opts.stateDir, 'kubelet', n.name);
   fs.mkdirSync(path.join(stateDir, 'pods'), { recursive: true });
-  const network = opts.network ?? cniExecDriver({ nodeNetns: n.netns, confDir: n.cniConfDir, cacheDir: path.join(stateDir, 'cni') });
+  const network = opts.network ?? cniDriver({ nodeNetns: n.netns, confDir: n.cniConfDir, cacheDir: n.cniCacheDir ?? path.join(stateDir, 'cni') });
   const nft = opts.nft ?? realNft;
   const dial = opts.dial ?? dialInNetns;
-  const resolvPath = opts.nodeResolvConf ?? `/etc/netns/${n.netns}/resolv.conf`;
+  const resolvPath = opts.nodeResolvConf ?? n.resolvConf ?? `/etc/netns/${n.netns}/resolv.conf`;
   const nodeResolv = (): DNSConfig => (fs.existsSync(resolvPath) ? parseResolvConf(fs.readFileSync(resolvPath, 'utf8')) : { nameservers: [], searches: [], options: [] });
   const workers = new Map<string, PodWorker>();
   const ops = new Map<string, Promise<void>>();

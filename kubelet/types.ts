@@ -11,6 +11,10 @@ export interface NodeNetworkLike {
   readonly ip: string;
   readonly podCIDR: string;
   readonly cniConfDir: string;
+  /** Where the CNI runtime caches ADD results (defaults to the kubelet's state dir). */
+  readonly cniCacheDir?: string;
+  /** The node's resolv.conf, for dnsPolicy Default. */
+  readonly resolvConf?: string;
 }
 
 export interface KubeletWriter {
