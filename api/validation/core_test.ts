@@ -99,3 +99,21 @@ test('Namespace update: the name is immutable', () => {
     'metadata.name: Invalid value: "b": field is immutable',
   ]);
 });
+
+test('ownerReferences name their owner fully and have at most one controller', () => {
+  const yaml = `
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: c
+  namespace: default
+  ownerReferences:
+  - {apiVersion: apps/v1, kind: ReplicaSet, name: web-1, uid: u1, controller: true}
+  - {apiVersion: apps/v1, kind: ReplicaSet, name: web-2, uid: u2, controller: true}
+  - {apiVersion: "", kind: Deployment, name: web}`;
+  assert.deepEqual(errorLines(yaml), [
+    'metadata.ownerReferences: Invalid value: []v1.OwnerReference{v1.OwnerReference{APIVersion:"apps/v1", Kind:"ReplicaSet", Name:"web-1", UID:"u1"}, v1.OwnerReference{APIVersion:"apps/v1", Kind:"ReplicaSet", Name:"web-2", UID:"u2"}, v1.OwnerReference{APIVersion:"", Kind:"Deployment", Name:"web", UID:""}}: Only one reference can have Controller set to true. Found "true" in references for ReplicaSet/web-1 and ReplicaSet/web-2',
+    'metadata.ownerReferences.apiVersion: Invalid value: "": version must not be empty',
+    'metadata.ownerReferences.uid: Invalid value: "": uid must not be empty',
+  ]);
+});

@@ -1,7 +1,7 @@
 // ObjectMeta, labels, annotations and label selectors: the checks every kind shares
 // (apimachinery's ValidateObjectMeta / ValidateObjectMetaUpdate / ValidateLabelSelector).
-import type { LabelSelector, ObjectMeta } from '../types.js';
-import { child, forbidden, immutable, index, invalid, required, tooLong, type FieldError } from './field.js';
+import type { LabelSelector, ObjectMeta, OwnerReference } from '../types.js';
+import { child, forbidden, goText, immutable, index, invalid, required, tooLong, type FieldError } from './field.js';
 import { isLabelValue, isQualifiedName, nameIsDNSLabel, type NameCheck } from './names.js';
 
 export const TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;
@@ -56,6 +56,28 @@ export function validateLabelSelector(sel: LabelSelector | undefined | null, pat
   return errs;
 }
 
+/** Upstream ValidateOwnerReferences: every reference names its owner fully; at most one is the controller. Errors carry no index, as upstream's. */
+export function validateOwnerReferences(refs: readonly OwnerReference[], path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  let controller = '';
+  for (const ref of refs) {
+    const apiVersion = ref.apiVersion ?? '';
+    const version = apiVersion.slice(apiVersion.lastIndexOf('/') + 1);
+    if (!version) errs.push(invalid(child(path, 'apiVersion'), apiVersion, 'version must not be empty'));
+    if (!ref.kind) errs.push(invalid(child(path, 'kind'), ref.kind ?? '', 'kind must not be empty'));
+    if (!ref.name) errs.push(invalid(child(path, 'name'), ref.name ?? '', 'name must not be empty'));
+    if (!ref.uid) errs.push(invalid(child(path, 'uid'), ref.uid ?? '', 'uid must not be empty'));
+    if (ref.controller) {
+      const current = `${ref.kind}/${ref.name}`;
+      if (controller) {
+        const shown = goText(`[]v1.OwnerReference{${refs.map((r) => `v1.OwnerReference{APIVersion:${JSON.stringify(r.apiVersion ?? '')}, Kind:${JSON.stringify(r.kind ?? '')}, Name:${JSON.stringify(r.name ?? '')}, UID:${JSON.stringify(r.uid ?? '')}}`).join(', ')}}`);
+        errs.push(invalid(path, shown, `Only one reference can have Controller set to true. Found "true" in references for ${controller} and ${current}`));
+      } else controller = current;
+    }
+  }
+  return errs;
+}
+
 export interface MetaRules {
   readonly namespaced: boolean;
   readonly name: NameCheck;
@@ -83,6 +105,7 @@ export function validateObjectMeta(meta: ObjectMeta | undefined, rules: MetaRule
   if (typeof m.generation === 'number' && m.generation < 0) errs.push(invalid(child(path, 'generation'), m.generation, 'must be greater than or equal to 0'));
   errs.push(...validateLabels(m.labels, child(path, 'labels')));
   errs.push(...validateAnnotations(m.annotations, child(path, 'annotations')));
+  errs.push(...validateOwnerReferences(m.ownerReferences ?? [], child(path, 'ownerReferences')));
   (m.finalizers ?? []).forEach((f) => {
     errs.push(...isQualifiedName(f).map((msg) => invalid(child(path, 'finalizers'), f, msg)));
   });
