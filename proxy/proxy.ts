@@ -72,7 +72,15 @@ export async function startProxy(opts: StartProxyOptions): Promise<Proxy> {
   if (opts.mode === 'iptables') await nft.deleteTable(netns, FAMILY, TABLE);
   else await cleanupIptables(netns).catch(() => {});
 
-  const agent = await NodeAgent.start(netns, { PODNET_PROXY_PROBE_MS: String(opts.probeIntervalMs ?? 3000) });
+  // The agent (health-check ports, userspace proxy) runs in the node namespace and starts on the
+  // first plan that needs it, after the rules of that plan are live.
+  let agent: NodeAgent | undefined;
+  const agentFor = async (plan: ProxyPlan): Promise<NodeAgent | undefined> => {
+    if (!agent && (plan.config.mode === 'userspace' || plan.healthChecks.length > 0)) {
+      agent = await NodeAgent.start(netns, { PODNET_PROXY_PROBE_MS: String(opts.probeIntervalMs ?? 3000) });
+    }
+    return agent;
+  };
 
   const sync = async (): Promise<void> => {
     const started = process.hrtime.bigint();
@@ -88,12 +96,13 @@ export async function startProxy(opts: StartProxyOptions): Promise<Proxy> {
       previous = undefined; // the kernel state is unknown: next time, a full sync
       iptKnown = undefined;
       for (const t of triggers) pendingTriggers.set(`retry-${t}-${Math.random()}`, t);
+      await metrics.refresh();
       throw err;
     }
     previous = plan;
     last = plan;
     if (full) lastFull = clock.now();
-    const reply = await agent.sendPlan(plan);
+    const reply = (await (await agentFor(plan))?.sendPlan(plan)) ?? { errors: [] };
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     metrics.syncDuration.observe({ kind: full ? 'full' : 'partial' }, seconds);
     const now = Date.now();
@@ -141,7 +150,7 @@ export async function startProxy(opts: StartProxyOptions): Promise<Proxy> {
     runner.stop();
     if (retry !== undefined) clock.clearTimeout(retry);
     for (const u of unsubscribe) u();
-    await agent.stop();
+    await agent?.stop();
     throw new PodnetError('PROXY_SYNC_FAILED', `proxy: first sync on node "${opts.node.name}" failed: ${errorMessage(lastError)}`, { cause: lastError });
   }
 
@@ -150,7 +159,7 @@ export async function startProxy(opts: StartProxyOptions): Promise<Proxy> {
       runner.stop();
       if (retry !== undefined) clock.clearTimeout(retry);
       for (const u of unsubscribe) u();
-      await agent.stop();
+      await agent?.stop();
       if (stopOpts.keepRules) return;
       if (opts.mode === 'iptables') await cleanupIptables(netns);
       else await nft.deleteTable(netns, FAMILY, TABLE);
@@ -162,7 +171,7 @@ export async function startProxy(opts: StartProxyOptions): Promise<Proxy> {
     metrics: () => metrics.current(),
     lastPlan: () => last!,
     async probeNow() {
-      await agent.send({ probe: true });
+      await agent?.send({ probe: true });
     },
   };
 }
