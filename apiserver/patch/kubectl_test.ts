@@ -89,6 +89,24 @@ describe('real kubectl against the patch engines', { skip: VERSIONS.length === 0
       }
     });
 
+    it(`kubectl ${version} apply --server-side after client-side apply takes over ownership and then prunes`, async () => {
+      const server = await startKubeServer();
+      try {
+        const v1 = SCENARIOS[1]!.before;
+        const csa = await server.kubectl(version, ['apply', '-f', await file('v1.json', v1), '--validate=false']);
+        assert.equal(csa.code, 0, csa.stderr);
+        const ssa = await server.kubectl(version, ['apply', '--server-side', '-f', await file('v1.json', v1), '--validate=false']);
+        assert.equal(ssa.code, 0, ssa.stderr);
+        const live = [...server.store.values()][0] as any;
+        assert.deepEqual(live.metadata.managedFields.map((m: any) => m.manager).sort(), ['kubectl', 'kubectl-last-applied']);
+        const pruned = await server.kubectl(version, ['apply', '--server-side', '-f', await file('v2.json', SCENARIOS[1]!.after), '--validate=false']);
+        assert.equal(pruned.code, 0, pruned.stderr);
+        assert.equal(([...server.store.values()][0] as any).spec.replicas, undefined, 'replicas, set by client-side apply, is pruned once kubectl owns it');
+      } finally {
+        await server.close();
+      }
+    });
+
     it(`kubectl ${version} label (merge patch) and patch --type=json change only what they name`, async () => {
       const server = await startKubeServer(serverDefaults);
       try {

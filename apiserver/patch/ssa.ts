@@ -223,7 +223,11 @@ export function recordUpdateManager(old: KubeObject | undefined, updated: KubeOb
   const out = clone(updated) as JsonObject;
   const kind = updated.kind ?? old?.kind ?? '';
   const schema = schemaFor(kind);
-  const managed = readManaged(old);
+  // A client that sends managedFields of its own (kubectl's client-side → server-side apply
+  // upgrade replaces them with a JSON patch) is taken at its word, as the apiserver does; an
+  // empty or absent list means "unchanged".
+  const supplied = readManaged(updated);
+  const managed = supplied.size > 0 ? supplied : readManaged(old);
   const newSet = fieldsOf(out, schema);
   const changed = changedPaths(newSet, old, out, schema);
   const id = entryId({ manager, operation: 'Update', apiVersion: updated.apiVersion });

@@ -198,6 +198,15 @@ describe('recordUpdateManager', () => {
     assert.equal(creator['f:metadata'], undefined);
   });
 
+  it('takes managedFields the client supplied, as kubectl\'s client-side to server-side upgrade sends them', () => {
+    const created = recordUpdateManager(undefined, svc, 'kubectl-client-side-apply');
+    const upgraded = structuredClone(created) as any;
+    upgraded.metadata.managedFields[0].manager = 'kubectl';
+    upgraded.metadata.managedFields[0].operation = 'Apply';
+    const out = recordUpdateManager(created, upgraded, 'kubectl');
+    assert.deepEqual(managers(out), ['kubectl/Apply']);
+  });
+
   it('leaves managedFields alone when an update changes nothing', () => {
     const created = recordUpdateManager(undefined, svc, 'kubectl-create');
     const out = recordUpdateManager(created, structuredClone(created), 'kubectl-edit');
