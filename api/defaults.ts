@@ -222,10 +222,17 @@ const DEFAULTERS: Record<string, (obj: never) => void> = {
 
 /** Returns a defaulted deep copy of `obj` (dispatching on `kind`); kinds without defaults come back as a plain copy. */
 export function applyDefaults<T extends KubeObject>(obj: T): T {
+  const fn = DEFAULTERS[obj.kind ?? ''];
   const copy = structuredClone(obj);
-  const fn = DEFAULTERS[copy.kind ?? ''];
-  if (fn) (fn as (o: T) => void)(copy);
-  return copy;
+  if (!fn) return copy;
+  try {
+    (fn as (o: T) => void)(copy);
+    return copy;
+  } catch {
+    // A field of the wrong JSON type (a string where a list belongs …): leave the object as it
+    // came, validation reports it.
+    return structuredClone(obj);
+  }
 }
 
 function sameJSON(a: unknown, b: unknown): boolean {

@@ -117,3 +117,23 @@ metadata:
     'metadata.ownerReferences.uid: Invalid value: "": uid must not be empty',
   ]);
 });
+
+test('fields of the wrong JSON type give an error, never an exception', () => {
+  const shapes: unknown[] = ['x', 5, [1], { a: 'b' }, null, true];
+  const paths = ['spec', 'metadata', 'spec.ports', 'spec.containers', 'spec.template', 'spec.selector', 'spec.rules', 'endpoints', 'data', 'subsets', 'metadata.labels', 'metadata.ownerReferences'];
+  for (const kind of ['Service', 'Pod', 'Deployment', 'Ingress', 'NetworkPolicy', 'EndpointSlice', 'Endpoints', 'Secret', 'Namespace']) {
+    for (const path of paths) {
+      for (const value of shapes) {
+        const obj: Record<string, unknown> = { kind, metadata: { name: 'a', namespace: 'b' } };
+        const [head, tail] = path.split('.') as [string, string | undefined];
+        if (tail === undefined) obj[head] = value;
+        else obj[head] = { ...((obj[head] as object) ?? {}), [tail]: value };
+        assert.doesNotThrow(() => errorLines(obj), `${kind} ${path}=${JSON.stringify(value)}`);
+        assert.doesNotThrow(() => errorLines(obj, obj), `${kind} ${path}=${JSON.stringify(value)} (update)`);
+      }
+    }
+  }
+  const lines = errorLines({ kind: 'Service', metadata: { name: 'a', namespace: 'b' }, spec: { ports: 'x' } });
+  assert.equal(lines.length, 1);
+  assert.match(lines[0]!, /^: Invalid value: "Service": does not have the shape of a Service: /);
+});

@@ -64,8 +64,21 @@ const RULES: Record<string, { create: Create; update: Update }> = {
 /** Kinds validateObject knows; any other kind gets only the generic metadata checks. */
 export const VALIDATED_KINDS: readonly string[] = Object.keys(RULES);
 
-/** Field errors for `obj` ([] = valid). With `old`, validates an update from `old` to `obj`. */
+/**
+ * Field errors for `obj` ([] = valid). With `old`, validates an update from `old` to `obj`. Never
+ * throws: an object whose fields have the wrong JSON types (which upstream rejects while decoding)
+ * comes back as one FieldValueTypeInvalid error.
+ */
 export function validateObject(obj: KubeObject, old?: KubeObject, opts: ValidateOptions = {}): FieldError[] {
+  try {
+    return validate(obj, old, opts);
+  } catch (err) {
+    const kind = obj?.kind ?? 'object';
+    return [{ reason: 'FieldValueTypeInvalid', field: '', message: `Invalid value: ${JSON.stringify(kind)}: does not have the shape of a ${kind}: ${(err as Error).message}` }];
+  }
+}
+
+function validate(obj: KubeObject, old: KubeObject | undefined, opts: ValidateOptions): FieldError[] {
   const rules = RULES[obj.kind ?? ''];
   const current = applyDefaults(obj);
   if (!rules) {
