@@ -15,7 +15,7 @@ import { ensureClusterNetwork } from '../kubelet/topology.js';
 import { startKubelet } from '../kubelet/kubelet.js';
 import { startProxy } from '../proxy/proxy.js';
 import { listenInNetnsToUnix } from '../host/relay.js';
-import { clientKubeletWriter } from './kubeletwriter.js';
+import { kubeWriter } from '../kubelet/kubewriter.js';
 import { startLoadBalancerRoutes } from './lbroutes.js';
 import { startPublisher } from './publish.js';
 import { ensureSystemWorkloads } from './system.js';
@@ -86,7 +86,7 @@ export async function startDataPlane(config: ClusterConfig, paths: ClusterPaths,
   const apiRelay = await listenInNetnsToUnix(net.underlayNetns, APISERVER_UNDERLAY_IP, 6443, paths.apiSocket);
   stack.push({ name: 'apiserver relay', stop: () => apiRelay.stop() });
 
-  const writer = clientKubeletWriter(cp.client);
+  const writer = kubeWriter(cp.client);
   for (const [i, node] of net.nodes.entries()) {
     const zone = zoneOf(i, config.zones);
     progress(`Starting ${node.name}: kubelet, ${config.proxyMode} proxy, NetworkPolicy enforcer (${node.ip}, pods ${node.podCIDR})`);
