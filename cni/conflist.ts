@@ -39,11 +39,15 @@ export function referenceConfList(o: NodeConfOptions): ConfList {
         type: 'bridge',
         bridge: 'cni0',
         isGateway: true,
+        // Without it the reference bridge gives pods no default route.
+        isDefaultGateway: true,
         hairpinMode: true,
         ...(o.mtu ? { mtu: o.mtu } : {}),
         ipam: { type: 'host-local', ranges: [[{ subnet: o.podCIDR }]], dataDir: o.dataDir },
       },
       { type: 'portmap', capabilities: { portMappings: true } },
+      // Brings the pod's lo up (kubelet runs it as its own network; chaining it works the same).
+      { type: 'loopback' },
     ],
   };
 }

@@ -102,7 +102,9 @@ export function cniRuntime(opts: CniRuntimeOptions): CniRuntime {
       env['CNI_CONTAINERID'] = a.containerID;
       env['CNI_NETNS'] = netnsPath(a.netns);
       env['CNI_IFNAME'] = a.ifname ?? 'eth0';
-      env['CNI_ARGS'] = Object.entries(a.args ?? {}).map(([k, v]) => `${k}=${v}`).join(';');
+      // IgnoreUnknown=1: plugins reject CNI_ARGS keys they do not know otherwise (as kubelet/containerd send it).
+      const args = Object.entries(a.args ?? {});
+      env['CNI_ARGS'] = args.length ? [['IgnoreUnknown', '1'], ...args].map(([k, v]) => `${k}=${v}`).join(';') : '';
     }
     const r = await run(bin, [], { netns: opts.netns, input, env, timeoutMs: 60_000 });
     if (r.code !== 0) {
