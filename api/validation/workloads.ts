@@ -14,21 +14,29 @@ function nonNegative(value: number | undefined, path: string): FieldError[] {
   return value !== undefined && value < 0 ? [invalid(path, value, NEGATIVE)] : [];
 }
 
-/** A *metav1.LabelSelector as its generated String() renders it (what upstream puts in these messages). */
+/**
+ * A metav1.LabelSelector in Go's %#v notation, as apiservers up to 1.30 print it in these messages
+ * (the form users search for: `v1.LabelSelector{MatchLabels:map[string]string{"app":"web"}, …}`).
+ */
 export function labelSelectorText(sel: LabelSelector | undefined): string {
-  if (!sel) return 'nil';
-  const labels = Object.keys(sel.matchLabels ?? {})
-    .sort()
-    .map((k) => `${k}: ${sel.matchLabels![k]},`)
-    .join('');
-  const exprs = (sel.matchExpressions ?? [])
-    .map((e) => `LabelSelectorRequirement{Key:${e.key},Operator:${e.operator},Values:[${(e.values ?? []).join(' ')}],},`)
-    .join('');
-  return `&LabelSelector{MatchLabels:map[string]string{${labels}},MatchExpressions:[]LabelSelectorRequirement{${exprs}},}`;
+  if (!sel) return 'null';
+  const q = (v: string) => JSON.stringify(v);
+  const labelKeys = Object.keys(sel.matchLabels ?? {}).sort();
+  const labels = sel.matchLabels
+    ? `map[string]string{${labelKeys.map((k) => `${q(k)}:${q(sel.matchLabels![k]!)}`).join(', ')}}`
+    : 'map[string]string(nil)';
+  const exprs = sel.matchExpressions
+    ? `[]v1.LabelSelectorRequirement{${sel.matchExpressions
+        .map((e) => `v1.LabelSelectorRequirement{Key:${q(e.key ?? '')}, Operator:${q(e.operator ?? '')}, Values:${e.values ? `[]string{${e.values.map(q).join(', ')}}` : '[]string(nil)'}}`)
+        .join(', ')}}`
+    : '[]v1.LabelSelectorRequirement(nil)';
+  return `v1.LabelSelector{MatchLabels:${labels}, MatchExpressions:${exprs}}`;
 }
 
+/** An intstr.IntOrString in Go's %#v notation. */
 function intOrPercentText(v: number | string | undefined): string {
-  return v === undefined ? '<nil>' : String(v);
+  if (typeof v === 'string') return `intstr.IntOrString{Type:1, IntVal:0, StrVal:${JSON.stringify(v)}}`;
+  return `intstr.IntOrString{Type:0, IntVal:${v ?? 0}, StrVal:""}`;
 }
 
 function percentValue(v: number | string | undefined): number | undefined {
@@ -42,7 +50,7 @@ function validatePositiveIntOrPercent(v: number | string | undefined, path: stri
   if (typeof v === 'string') {
     return /^[0-9]+%$/.test(v)
       ? []
-      : [invalid(path, goText(v), "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')")];
+      : [invalid(path, goText(intOrPercentText(v)), "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')")];
   }
   return nonNegative(v, path);
 }
@@ -50,7 +58,7 @@ function validatePositiveIntOrPercent(v: number | string | undefined, path: stri
 function notMoreThan100Percent(v: number | string | undefined, path: string): FieldError[] {
   if (typeof v !== 'string') return [];
   const n = percentValue(v);
-  return n !== undefined && n > 100 ? [invalid(path, goText(v), 'must not be greater than 100%')] : [];
+  return n !== undefined && n > 100 ? [invalid(path, goText(intOrPercentText(v)), 'must not be greater than 100%')] : [];
 }
 
 function validateRollingUpdate(ru: { maxUnavailable?: number | string; maxSurge?: number | string }, path: string, zeroMsg: string): FieldError[] {
@@ -154,7 +162,7 @@ export function validateStatefulSet(ss: StatefulSet): FieldError[] {
         errs.push(...nonNegative(ru.partition, 'spec.updateStrategy.rollingUpdate.partition'));
         if (ru.maxUnavailable !== undefined) {
           errs.push(...validatePositiveIntOrPercent(ru.maxUnavailable, 'spec.updateStrategy.rollingUpdate.maxUnavailable'));
-          if (percentValue(ru.maxUnavailable) === 0) errs.push(invalid('spec.updateStrategy.rollingUpdate.maxUnavailable', goText(String(ru.maxUnavailable)), 'must be greater than 0'));
+          if (percentValue(ru.maxUnavailable) === 0) errs.push(invalid('spec.updateStrategy.rollingUpdate.maxUnavailable', goText(intOrPercentText(ru.maxUnavailable)), 'must be greater than 0'));
           errs.push(...notMoreThan100Percent(ru.maxUnavailable, 'spec.updateStrategy.rollingUpdate.maxUnavailable'));
         }
       }

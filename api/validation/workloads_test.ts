@@ -23,7 +23,7 @@ const cases: { name: string; yaml: string; want: string[] }[] = [
   {
     name: 'Deployment: an empty selector is invalid',
     yaml: deploy(`  selector: {}\n${template}`),
-    want: ['spec.selector: Invalid value: &LabelSelector{MatchLabels:map[string]string{},MatchExpressions:[]LabelSelectorRequirement{},}: empty selector is invalid for deployment'],
+    want: ['spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid for deployment'],
   },
   {
     name: 'Deployment: matchExpressions operators and values',
@@ -47,14 +47,14 @@ const cases: { name: string; yaml: string; want: string[] }[] = [
   {
     name: 'Deployment: maxSurge and maxUnavailable may not both be 0',
     yaml: deploy(`${selector}\n${template}\n  strategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 0, maxUnavailable: "0%"}}`),
-    want: ['spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0%: may not be 0 when `maxSurge` is 0'],
+    want: ['spec.strategy.rollingUpdate.maxUnavailable: Invalid value: intstr.IntOrString{Type:1, IntVal:0, StrVal:"0%"}: may not be 0 when `maxSurge` is 0'],
   },
   {
     name: 'Deployment: percentages are checked',
     yaml: deploy(`${selector}\n${template}\n  strategy: {rollingUpdate: {maxSurge: "ten", maxUnavailable: "150%"}}`),
     want: [
-      "spec.strategy.rollingUpdate.maxSurge: Invalid value: ten: a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
-      'spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 150%: must not be greater than 100%',
+      'spec.strategy.rollingUpdate.maxSurge: Invalid value: intstr.IntOrString{Type:1, IntVal:0, StrVal:"ten"}: ' + "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
+      'spec.strategy.rollingUpdate.maxUnavailable: Invalid value: intstr.IntOrString{Type:1, IntVal:0, StrVal:"150%"}: must not be greater than 100%',
     ],
   },
   {
@@ -97,7 +97,7 @@ for (const c of cases) {
 test('Deployment update: the selector is immutable', () => {
   const old = deploy(`${selector}\n${template}`);
   const changed = deploy(`  selector: {matchLabels: {app: web, tier: fe}}\n  template:\n    metadata: {labels: {app: web, tier: fe}}\n    spec: {containers: [{name: app, image: nginx}]}`);
-  assert.deepEqual(errorLines(changed, old), ['spec.selector: Invalid value: &LabelSelector{MatchLabels:map[string]string{app: web,tier: fe,},MatchExpressions:[]LabelSelectorRequirement{},}: field is immutable']);
+  assert.deepEqual(errorLines(changed, old), ['spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"web", "tier":"fe"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable']);
 });
 
 test('Deployment update: replicas and image may change', () => {
@@ -118,6 +118,6 @@ test('DaemonSet update: the selector is immutable', () => {
   const old = deploy(`${selector}\n${template}`, 'DaemonSet');
   const changed = deploy(`  selector: {matchExpressions: [{key: app, operator: In, values: [web, api]}]}\n${template}`, 'DaemonSet');
   assert.deepEqual(errorLines(changed, old), [
-    'spec.selector: Invalid value: &LabelSelector{MatchLabels:map[string]string{},MatchExpressions:[]LabelSelectorRequirement{LabelSelectorRequirement{Key:app,Operator:In,Values:[web api],},},}: field is immutable',
+    'spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement{v1.LabelSelectorRequirement{Key:"app", Operator:"In", Values:[]string{"web", "api"}}}}: field is immutable',
   ]);
 });
