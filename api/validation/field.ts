@@ -28,7 +28,8 @@ function quote(s: string): string {
 
 /** Renders a value as Go's field error body does (%v for scalars, %q for strings, %#v otherwise). */
 export function goValue(value: BadValue): string {
-  if (value === null || value === undefined) return 'null';
+  // Go renders a nil value as the string "null", quotes included.
+  if (value === null || value === undefined) return '"null"';
   if (typeof value === 'string') return quote(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return `[]string{${value.map((v) => quote(String(v))).join(', ')}}`;

@@ -49,7 +49,7 @@ test('bad values render as Go renders them', () => {
   assert.equal(goValue(0), '0');
   assert.equal(goValue('x"y'), '"x\\"y"');
   assert.equal(goValue(true), 'true');
-  assert.equal(goValue(null), 'null');
+  assert.equal(goValue(null), '"null"');
   assert.equal(goValue(['a', 'b']), '[]string{"a", "b"}');
   assert.equal(goValue({ b: '2', a: '1' }), 'map[string]string{"a":"1", "b":"2"}');
   assert.equal(goValue(goText('&X{}')), '&X{}');
