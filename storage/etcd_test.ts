@@ -60,3 +60,23 @@ test('a watch reports STORAGE_WATCH_FAILED when its etcd goes away', { skip }, a
     await own.stop();
   }
 });
+
+test('a watch from a revision that has not happened yet starts after it', { skip }, async () => {
+  const s = await openEtcd(etcd!.url, { prefix: prefix() });
+  try {
+    const from = (await s.currentRevision()) + 2;
+    const got: number[] = [];
+    let done!: () => void;
+    const first = new Promise<void>((r) => (done = r));
+    const h = s.watch('/', from, (ev) => {
+      got.push(ev.kv.modRevision);
+      done();
+    });
+    for (let i = 0; i < 3; i++) await s.txn([{ type: 'put', key: '/f', value: enc(String(i)) }]);
+    await first;
+    h.close();
+    assert.deepEqual(got, [from + 1]);
+  } finally {
+    await s.close();
+  }
+});

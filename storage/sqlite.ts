@@ -123,7 +123,7 @@ class SqliteStorage implements Storage {
     if (fromRevision < this.compacted) throw new CompactedError(fromRevision, this.compacted);
     // Catch-up and registration happen in one synchronous step, so no commit can fall between them.
     const rows = this.stmt.history.all((Math.max(fromRevision, 0) + 1) * SUB_LIMIT, prefix, prefixEnd(prefix) ?? HIGHEST);
-    return this.hub.add(prefix, rows.map(rowToEvent), onEvent, onError);
+    return this.hub.add(prefix, fromRevision, rows.map(rowToEvent), onEvent, onError);
   }
 
   async currentRevision(): Promise<number> {

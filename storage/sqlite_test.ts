@@ -136,3 +136,20 @@ test('concurrent transactions commit together yet each keeps its own atomicity a
     assert.deepEqual((await s.list('/')).items.map((kv) => kv.key), ['/a', '/d', '/taken']);
   });
 });
+
+test('a watch from a revision that has not happened yet starts after it', async () => {
+  await using(await openSqlite(fresh()), async (s) => {
+    const from = (await s.currentRevision()) + 2;
+    const got: number[] = [];
+    let done!: () => void;
+    const third = new Promise<void>((r) => (done = r));
+    const h = s.watch('/', from, (ev) => {
+      got.push(ev.kv.modRevision);
+      done();
+    });
+    for (let i = 0; i < 3; i++) await s.txn([{ type: 'put', key: '/f', value: enc(String(i)) }]);
+    await third;
+    h.close();
+    assert.deepEqual(got, [from + 1]);
+  });
+});

@@ -5,6 +5,8 @@ import type { WatchEvent, WatchHandle } from './types.js';
 
 interface Watcher {
   readonly prefix: string;
+  /** Only events after this revision: a watch may start from a revision that has not happened yet. */
+  readonly after: number;
   readonly onEvent: (ev: WatchEvent) => void;
   readonly onError?: (err: Error) => void;
   readonly queue: WatchEvent[];
@@ -15,9 +17,9 @@ interface Watcher {
 export class WatchHub {
   private readonly watchers = new Set<Watcher>();
 
-  /** Registers a watcher whose first events are `backlog` (the catch-up from history), then every published event under `prefix`. */
-  add(prefix: string, backlog: WatchEvent[], onEvent: (ev: WatchEvent) => void, onError?: (err: Error) => void): WatchHandle {
-    const w: Watcher = { prefix, onEvent, onError, queue: backlog, scheduled: false, closed: false };
+  /** Registers a watcher whose first events are `backlog` (the catch-up from history), then every published event under `prefix` after revision `after`. */
+  add(prefix: string, after: number, backlog: WatchEvent[], onEvent: (ev: WatchEvent) => void, onError?: (err: Error) => void): WatchHandle {
+    const w: Watcher = { prefix, after, onEvent, onError, queue: backlog, scheduled: false, closed: false };
     this.watchers.add(w);
     this.schedule(w);
     return {
@@ -33,7 +35,7 @@ export class WatchHub {
     for (const w of this.watchers) {
       let added = false;
       for (const ev of events) {
-        if (!ev.kv.key.startsWith(w.prefix)) continue;
+        if (ev.kv.modRevision <= w.after || !ev.kv.key.startsWith(w.prefix)) continue;
         w.queue.push(ev);
         added = true;
       }
