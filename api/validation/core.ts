@@ -1,6 +1,7 @@
 // The small core/v1 kinds: Namespace, Node, Secret, ConfigMap, Event, ServiceAccount.
 import type { ConfigMap, Event, Namespace, Node, Secret, ServiceAccount } from '../types.js';
-import { child, deepEqual, forbidden, immutable, index, invalid, key, required, tooLong, type FieldError } from './field.js';
+import { tryParseCIDR } from '../ip.js';
+import { child, deepEqual, duplicate, forbidden, immutable, index, invalid, key, required, tooLong, type FieldError } from './field.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
 import { isConfigMapKey, isDNS1123Subdomain, isQualifiedName, isValidCIDR, nameIsDNSLabel, nameIsDNSSubdomain } from './names.js';
 
@@ -23,7 +24,15 @@ export function validateNode(node: Node): FieldError[] {
   const errs = validateObjectMeta(node.metadata, { namespaced: false, name: nameIsDNSSubdomain });
   const cidrs = node.spec?.podCIDRs ?? [];
   cidrs.forEach((c, i) => errs.push(...isValidCIDR(c).map((msg) => invalid(index('spec.podCIDRs', i), c, msg))));
-  if (cidrs.length > 2) errs.push(invalid('spec.podCIDRs', cidrs, 'may specify no more than one CIDR for each IP family'));
+  if (cidrs.length > 1) {
+    const families = cidrs.map((c) => tryParseCIDR(c)?.family);
+    if (cidrs.length > 2 || families[0] === families[1]) errs.push(invalid('spec.podCIDRs', cidrs, 'may specify no more than one CIDR for each IP family'));
+    const seen = new Set<string>();
+    cidrs.forEach((c, i) => {
+      if (seen.has(c)) errs.push(duplicate(index('spec.podCIDRs', i), c));
+      seen.add(c);
+    });
+  }
   return errs;
 }
 

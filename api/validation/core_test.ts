@@ -20,6 +20,12 @@ const cases: { name: string; yaml: string; want: string[] }[] = [
     want: ['spec.podCIDRs[0]: Invalid value: "10.244.1.0/33": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)'],
   },
   {
+    name: 'Node: at most one podCIDR per family',
+    yaml: 'apiVersion: v1\nkind: Node\nmetadata: {name: node-a}\nspec: {podCIDRs: [10.244.1.0/24, 10.244.2.0/24]}',
+    want: ['spec.podCIDRs: Invalid value: []string{"10.244.1.0/24", "10.244.2.0/24"}: may specify no more than one CIDR for each IP family'],
+  },
+  { name: 'Node: dual-stack podCIDRs are valid', yaml: 'apiVersion: v1\nkind: Node\nmetadata: {name: node-a}\nspec: {podCIDRs: [10.244.1.0/24, "fd00:10:244:1::/64"]}', want: [] },
+  {
     name: 'Secret: keys are config keys, TLS secrets need a cert and key',
     yaml: 'apiVersion: v1\nkind: Secret\nmetadata: {name: web-tls, namespace: default}\ntype: kubernetes.io/tls\ndata: {"bad key": YQ==}',
     want: [

@@ -58,7 +58,12 @@ function validateProbe(probe: Probe | undefined, path: string): FieldError[] {
       const e: FieldError[] = [];
       if (!h.path) e.push(required(child(p, 'path')));
       e.push(...validatePortNumOrName(h.port, child(p, 'port')));
-      if (h.scheme !== undefined && !SCHEMES.includes(h.scheme)) e.push(notSupported(child(p, 'scheme'), h.scheme, SCHEMES));
+      if (!SCHEMES.includes(h.scheme ?? '')) e.push(notSupported(child(p, 'scheme'), h.scheme ?? '', SCHEMES));
+      for (const header of h.httpHeaders ?? []) {
+        if (!/^[-A-Za-z0-9]+$/.test(header.name ?? '')) {
+          e.push(invalid(child(p, 'httpHeaders'), header.name ?? '', "a valid HTTP header must consist of alphanumeric characters or '-' (e.g. 'X-Header-Name', regex used for validation is '[-A-Za-z0-9]+')"));
+        }
+      }
       return e;
     });
   if (probe.tcpSocket) one('tcpSocket', () => validatePortNumOrName(probe.tcpSocket!.port, child(path, 'tcpSocket', 'port')));

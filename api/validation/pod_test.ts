@@ -96,6 +96,13 @@ const cases: { name: string; yaml: string; want: string[] }[] = [
     ],
   },
   {
+    name: 'probe HTTP header names',
+    yaml: pod('  containers: [{name: a, image: a, readinessProbe: {httpGet: {port: 80, httpHeaders: [{name: "X Bad", value: v}]}}}]'),
+    want: [
+      `spec.containers[0].readinessProbe.httpGet.httpHeaders: Invalid value: "X Bad": a valid HTTP header must consist of alphanumeric characters or '-' (e.g. 'X-Header-Name', regex used for validation is '[-A-Za-z0-9]+')`,
+    ],
+  },
+  {
     name: 'imagePullPolicy values',
     yaml: pod('  containers: [{name: a, image: a, imagePullPolicy: Sometimes}]'),
     want: ['spec.containers[0].imagePullPolicy: Unsupported value: "Sometimes": supported values: "Always", "IfNotPresent", "Never"'],
