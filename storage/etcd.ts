@@ -11,7 +11,7 @@ import type { KV, ListResult, Op, Storage, TxnResult, WatchEvent, WatchHandle } 
 export interface EtcdOptions {
   /** Every key of this store lives under this prefix in etcd (default none). */
   readonly prefix?: string;
-  /** How long a request may take before it fails (default 10 s). */
+  /** How long to wait for a connection to etcd before a request fails (default 10 s). */
   readonly timeoutMs?: number;
 }
 
