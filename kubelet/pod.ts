@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Container, Pod } from '../api/types.js';
 import { errorMessage } from '../api/errors.js';
-import { deleteNetns, ensureNetns, netnsExists, netnsPids } from '../host/netns.js';
+import { deleteNetns, ensureNetns, netnsPids } from '../host/netns.js';
 import { listAddrs } from '../host/link.js';
 import type { PodNetworkDriver, Attachment } from './cni.js';
 import { ContainerRunner } from './container.js';
@@ -41,6 +41,11 @@ export interface PodContext {
 }
 
 export const DEFAULT_GRACE_SECONDS = 30;
+
+// `ip netns list` costs a process and grows with the number of pods; the mount point says the same.
+function netnsMounted(name: string): boolean {
+  return fs.existsSync(`/run/netns/${name}`);
+}
 
 export class PodWorker {
   pod: Pod;
@@ -91,16 +96,17 @@ export class PodWorker {
 
   /** Sets up the sandbox and starts containers; `adopt` reuses an existing netns (kubelet restart). */
   async start(adopt: boolean): Promise<void> {
+    const existed = fs.existsSync(this.dir);
     fs.mkdirSync(this.dir, { recursive: true });
     fs.writeFileSync(path.join(this.dir, 'pod.json'), JSON.stringify({ namespace: this.pod.metadata?.namespace, name: this.pod.metadata?.name, netns: this.netns }));
-    await this.killLeftovers();
+    if (existed) await this.killLeftovers();
     this.changed();
     if (this.hostNetwork) {
       this.podIP = this.ctx.nodeIP;
     } else {
       // A netns of this pod that already has its address is adopted whatever the caller thought:
       // a kubelet restart races with pod updates, and a second CNI ADD would fail on eth0.
-      if (await netnsExists(this.netns)) {
+      if (netnsMounted(this.netns)) {
         this.podIP = (await listAddrs(this.netns, 'eth0'))[0]?.split('/')[0];
       }
       if (!this.podIP) {
@@ -136,7 +142,7 @@ export class PodWorker {
 
   private async killLeftovers(): Promise<void> {
     // Processes of an earlier kubelet run: the netns' own pids, and pid files (hostNetwork pods).
-    if (!this.hostNetwork && (await netnsExists(this.netns))) for (const pid of await netnsPids(this.netns)) signalGroup(pid, 'SIGKILL');
+    if (!this.hostNetwork && netnsMounted(this.netns)) for (const pid of await netnsPids(this.netns)) signalGroup(pid, 'SIGKILL');
     if (!fs.existsSync(this.dir)) return;
     for (const c of fs.readdirSync(this.dir)) {
       const pidFile = path.join(this.dir, c, 'pid');
