@@ -23,11 +23,14 @@ export interface Conflict {
   manager: string;
 }
 
-/** Overlays the applied configuration on live: maps merge, list-maps merge by key, sets union. */
+/**
+ * Overlays the applied configuration on live: maps merge, list-maps merge by key, sets union.
+ * `live` must be a private copy: it is reused (and changed) in place.
+ */
 function overlay(live: unknown, applied: unknown, path: string, schema: KindSchema): unknown {
   if (schema.atomic.has(path)) return clone(applied);
   if (isObject(applied)) {
-    const out: JsonObject = isObject(live) ? clone(live) : {};
+    const out: JsonObject = isObject(live) ? live : {};
     for (const [k, v] of Object.entries(applied)) {
       if (v === null) delete out[k];
       else out[k] = overlay(out[k], v, joinPath(path, k), schema);
@@ -78,7 +81,7 @@ function interleave(live: unknown[], applied: unknown[], keyOf: (x: unknown) => 
       }
     }
     if (l < live.length && (!inApplied.has(lk[l]!) || done.has(lk[l]!))) {
-      if (!inApplied.has(lk[l]!)) out.push(clone(live[l]));
+      if (!inApplied.has(lk[l]!)) out.push(live[l]);
       l++;
       continue;
     }
@@ -162,7 +165,7 @@ export function serverSideApply(
   const schema = schemaFor(opts.kind);
   const config = stripForApply(applied);
   if (opts.operation === 'Update') {
-    const merged = overlay(live ?? {}, config, '', schema) as KubeObject;
+    const merged = overlay(clone(live ?? {}), config, '', schema) as KubeObject;
     return { object: recordUpdateManager(live, merged, opts.manager), conflicts: [] };
   }
 
@@ -178,7 +181,7 @@ export function serverSideApply(
   const appliedSet = fieldsOf(config, schema, { skipStatus: true, strict: true });
   const others = [...managed.entries()].filter(([k]) => k !== id).map(([, e]) => e);
 
-  const merged = overlay(live ?? {}, config, '', schema) as JsonObject;
+  const merged = overlay(clone(live ?? {}), config, '', schema) as JsonObject;
   const changed = changedPaths(appliedSet, live, merged, schema);
   const conflicts: Conflict[] = [];
   for (const e of others) {
@@ -197,17 +200,17 @@ export function serverSideApply(
   const apiVersion = applied.apiVersion ?? live?.apiVersion;
   if (typeof apiVersion === 'string') mine.apiVersion = apiVersion;
   managed.set(id, mine);
-  pruneMissing(managed.values(), merged, schema);
+  pruneMissing(managed.values(), merged, schema, fieldsOf(merged, schema));
   writeManaged(merged, managed.values());
   // Forced: the conflicting fields now belong to this manager, so nothing is left in conflict.
   return { object: merged as KubeObject, conflicts: [] };
 }
 
-/** Drops owned paths that no longer exist in the object. */
-function pruneMissing(entries: Iterable<ManagerEntry>, obj: unknown, schema: KindSchema): void {
+/** Drops owned paths that no longer exist in the object (`present`: its own field set, a fast path). */
+function pruneMissing(entries: Iterable<ManagerEntry>, obj: unknown, schema: KindSchema, present: FieldSet): void {
   for (const e of entries) {
     for (const p of [...e.set]) {
-      if (locate(obj, pathElems(p), schema).value === undefined) {
+      if (!present.has(p) && locate(obj, pathElems(p), schema).value === undefined) {
         e.set.delete(p);
         e.touched = true;
       }
@@ -235,7 +238,7 @@ export function recordUpdateManager(old: KubeObject | undefined, updated: KubeOb
     if (k === id) continue;
     for (const p of changed) if (e.set.delete(p)) e.touched = true;
   }
-  pruneMissing(managed.values(), out, schema);
+  pruneMissing(managed.values(), out, schema, newSet);
   const mine = managed.get(id) ?? { manager, operation: 'Update' as const, set: new Set<string>() };
   if (updated.apiVersion) mine.apiVersion = updated.apiVersion;
   for (const p of changed) mine.set.add(p);
