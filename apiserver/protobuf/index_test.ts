@@ -156,6 +156,41 @@ describe('decodeProtobufObject', () => {
     assert.deepEqual(cm, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'bin' }, binaryData: { blob: 'AP8B' }, immutable: true });
   });
 
+  it('decodes Secret stringData and type, and Service fields kubectl create never sets', () => {
+    const secret = decodeProtobufObject(envelope('v1', 'Secret', [[1, [[1, 's'], [3, 'ns']]], [3, 'kubernetes.io/tls'], [4, entry('tls.crt', 'PEM')], [5, false]]));
+    assert.deepEqual(secret, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'ns' }, type: 'kubernetes.io/tls', stringData: { 'tls.crt': 'PEM' }, immutable: false });
+    const svc = decodeProtobufObject(
+      envelope('v1', 'Service', [
+        [1, [[1, 'lb'], [9, [[1, 1_700_000_000]]], [10, 30]]],
+        [2, [
+          [1, [[1, 'dns'], [2, 'UDP'], [3, 53], [4, [[1, 0], [2, 5353]]]]],
+          [4, 'LoadBalancer'],
+          [11, 'Local'],
+          [14, [[1, [[1, 600]]]]],
+          [17, 'PreferDualStack'],
+          [18, '10.96.0.20'],
+          [19, 'IPv4'],
+          [20, false],
+        ]],
+      ]),
+    );
+    assert.deepEqual(svc, {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'lb', deletionTimestamp: '2023-11-14T22:13:20Z', deletionGracePeriodSeconds: 30 },
+      spec: {
+        ports: [{ name: 'dns', protocol: 'UDP', port: 53, targetPort: 5353 }],
+        type: 'LoadBalancer',
+        externalTrafficPolicy: 'Local',
+        sessionAffinityConfig: { clientIP: { timeoutSeconds: 600 } },
+        ipFamilyPolicy: 'PreferDualStack',
+        clusterIPs: ['10.96.0.20'],
+        ipFamilies: ['IPv4'],
+        allocateLoadBalancerNodePorts: false,
+      },
+    });
+  });
+
   it('rejects a body without the k8s\\0 magic as invalid (400)', () => {
     assert.throws(() => decodeProtobufObject(Buffer.from('{"kind":"Namespace"}')), (e: unknown) => e instanceof ProtobufError && e.code === 'PROTOBUF_INVALID' && e.httpStatus === 400);
   });
