@@ -54,7 +54,7 @@ describe('kubelet on a real node netns', { skip: !rootTestsEnabled() }, () => {
   let writer: MemoryWriter;
   let k: Kubelet;
   const start = () =>
-    startKubelet({ node: t.node, source, writer, stateDir: t.stateDir, clusterDNS: '10.96.0.10', clusterDomain: 'cluster.local', podnetBin: 'bin/podnet', cluster: t.cluster, nodeResolvConf: t.resolvConf });
+    startKubelet({ node: t.node, source, writer, stateDir: t.stateDir, clusterDNS: '10.96.0.10', clusterDomain: 'cluster.local', podnetBin: 'bin/podnet', cluster: t.cluster, nodeResolvConf: t.resolvConf, heartbeatMs: 300 });
 
   before(async () => {
     t = await makeTestNode();
@@ -131,6 +131,58 @@ describe('kubelet on a real node netns', { skip: !rootTestsEnabled() }, () => {
     await k.idle();
     const r = await run('curl', ['-s', '--max-time', '5', '--retry', '20', '--retry-connrefused', '--retry-delay', '0', 'http://10.244.1.1:18080/'], { netns: t.node.netns });
     assert.equal(r.stdout, 'via-hostport\n');
+  });
+
+  test('init containers run to completion first; restartPolicy Never ends Succeeded or Failed', async () => {
+    source.apply(pod('job-ok', { restartPolicy: 'Never', initContainers: [{ name: 'init', image: 'busybox', command: ['sh', '-c', 'echo init-done'] }], containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'exit 0'] }] }));
+    source.apply(pod('job-bad', { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'exit 7'] }] }));
+    const ok = await waitFor(source, () => { const p = getPod(source, 'job-ok'); return p?.status?.phase === 'Succeeded' ? p : undefined; }, 'job-ok Succeeded');
+    assert.equal(ok.status?.initContainerStatuses?.[0]?.state?.terminated?.reason, 'Completed');
+    assert.equal(ok.status?.containerStatuses?.[0]?.state?.terminated?.reason, 'Completed');
+    assert.equal(cond(ok, 'Initialized'), 'True');
+    const bad = await waitFor(source, () => { const p = getPod(source, 'job-bad'); return p?.status?.phase === 'Failed' ? p : undefined; }, 'job-bad Failed');
+    assert.equal(bad.status?.containerStatuses?.[0]?.state?.terminated?.exitCode, 7);
+    assert.equal(bad.status?.containerStatuses?.[0]?.state?.terminated?.reason, 'Error');
+  });
+
+  test('a crashing container goes into CrashLoopBackOff', async () => {
+    source.apply(pod('crash', { containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'exit 1'] }] }));
+    const p = await waitFor(source, () => { const p = getPod(source, 'crash'); return p?.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff' ? p : undefined; }, 'CrashLoopBackOff');
+    assert.equal(p.status?.containerStatuses?.[0]?.restartCount, 1);
+    assert.equal(p.status?.containerStatuses?.[0]?.lastState?.terminated?.exitCode, 1);
+  });
+
+  test('unknown images get the echo server with an Event, SCTP ports an Event', async () => {
+    source.apply(pod('odd', { containers: [{ name: 'c', image: 'quay.io/acme/billing:v3', ports: [{ containerPort: 8080 }, { containerPort: 9999, protocol: 'SCTP' }] }] }));
+    const p = await waitFor(source, () => { const p = getPod(source, 'odd'); return p?.status?.phase === 'Running' ? p : undefined; }, 'odd Running');
+    const evs = writer.events.filter((e) => e.involvedObject.name === 'odd').map((e) => e.reason);
+    assert.ok(evs.includes('BuiltinWorkload'));
+    assert.ok(evs.includes('SCTPUnsupported'));
+    const r = await execOut(k, 'client', ['curl', '-s', '--max-time', '5', '--retry', '20', '--retry-connrefused', '--retry-delay', '0', `http://${p.status?.podIP}:8080/x`]);
+    assert.match(r.out, /^Hostname: odd\nPod: odd\nNamespace: shop\n/);
+  });
+
+  test('attach wires a tty shell container to the client (kubectl run -it busybox -- sh)', async () => {
+    source.apply(pod('debug', { containers: [{ name: 'debug', image: 'busybox', args: ['sh'], stdin: true, stdinOnce: true, tty: true }] }));
+    await waitFor(source, () => getPod(source, 'debug')?.status?.phase === 'Running', 'debug Running');
+    const stdin = new (await import('node:stream')).PassThrough();
+    let out = '';
+    const stdout = new Writable({ write: (c, _e, cb) => ((out += c.toString()), cb()) });
+    const done = k.podStreams.attach({ namespace: 'shop', pod: 'debug', tty: true, stdin, stdout, signal: new AbortController().signal });
+    stdin.write('echo attached-$((40+2))\n');
+    stdin.write('exit 5\n');
+    const { exitCode } = await done;
+    assert.match(out, /attached-42/);
+    assert.equal(exitCode, 5);
+  });
+
+  test('the node heartbeat moves lastHeartbeatTime', async () => {
+    const ready = () => (source.informer(R.nodes).get(undefined, 'n1') as { status?: { conditions?: { type: string; lastHeartbeatTime?: string }[] } }).status?.conditions?.find((c) => c.type === 'Ready')?.lastHeartbeatTime;
+    const first = ready();
+    await new Promise<void>((resolve) => {
+      const off = source.informer(R.nodes).onChange(() => ready() !== first && (off(), resolve()));
+    });
+    assert.notEqual(ready(), first);
   });
 
   test('deletion honours the grace period, then leaves no netns or processes', async () => {
