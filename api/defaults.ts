@@ -78,6 +78,12 @@ function defaultTemplate(t: PodTemplateSpec | undefined): void {
   if (t?.spec) defaultPodSpec(t.spec);
 }
 
+/** NodePort and LoadBalancer Services, and ClusterIP ones with externalIPs: those with an externalTrafficPolicy. */
+function externallyAccessible(svc: Service): boolean {
+  const t = svc.spec?.type;
+  return t === 'NodePort' || t === 'LoadBalancer' || (t === 'ClusterIP' && (svc.spec?.externalIPs ?? []).length > 0);
+}
+
 function defaultService(svc: Service): void {
   const spec = (svc.spec ??= {});
   spec.type ??= 'ClusterIP';
@@ -91,7 +97,7 @@ function defaultService(svc: Service): void {
     p.protocol ??= 'TCP';
     if (p.targetPort === undefined || p.targetPort === 0 || p.targetPort === '') p.targetPort = p.port;
   }
-  if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') spec.externalTrafficPolicy ??= 'Cluster';
+  if (externallyAccessible(svc)) spec.externalTrafficPolicy ??= 'Cluster';
   if (spec.type !== 'ExternalName') spec.internalTrafficPolicy ??= 'Cluster';
   if (spec.type === 'LoadBalancer') spec.allocateLoadBalancerNodePorts ??= true;
   // Create-time strategy: an old client sets only clusterIP; the plural field follows it.
@@ -254,7 +260,9 @@ export function prepareForUpdate<T extends KubeObject>(obj: T, old: KubeObject):
     if (!spec.clusterIP) delete spec.clusterIPs;
     else spec.clusterIPs = [spec.clusterIP, ...(spec.clusterIPs ?? []).slice(1)];
   }
-  if (spec.type === 'ExternalName' && ospec.type !== 'ExternalName') {
+  // Upstream only does this on a type change; doing it whenever the type is ExternalName also
+  // heals an object stored without this step (identical for every state upstream can reach).
+  if (spec.type === 'ExternalName') {
     if (spec.clusterIP === ospec.clusterIP && sameJSON(spec.clusterIPs, ospec.clusterIPs)) {
       delete spec.clusterIP;
       delete spec.clusterIPs;
@@ -264,12 +272,12 @@ export function prepareForUpdate<T extends KubeObject>(obj: T, old: KubeObject):
     if (spec.internalTrafficPolicy === ospec.internalTrafficPolicy) delete spec.internalTrafficPolicy;
   }
   const needsNodePorts = (t?: string) => t === 'NodePort' || t === 'LoadBalancer';
-  if (needsNodePorts(ospec.type) && !needsNodePorts(spec.type)) {
+  if (!needsNodePorts(spec.type)) {
     const same = (spec.ports ?? []).every((p) => (ospec.ports ?? []).some((o) => o.port === p.port && o.protocol === p.protocol && o.nodePort === p.nodePort));
     if (same) for (const p of spec.ports ?? []) delete p.nodePort;
-    if (spec.externalTrafficPolicy === ospec.externalTrafficPolicy) delete spec.externalTrafficPolicy;
   }
-  if (ospec.type === 'LoadBalancer' && spec.type !== 'LoadBalancer') {
+  if (!externallyAccessible(copy as Service) && spec.externalTrafficPolicy === ospec.externalTrafficPolicy) delete spec.externalTrafficPolicy;
+  if (spec.type !== 'LoadBalancer') {
     if (spec.allocateLoadBalancerNodePorts === ospec.allocateLoadBalancerNodePorts) delete spec.allocateLoadBalancerNodePorts;
     if (spec.healthCheckNodePort === ospec.healthCheckNodePort) delete spec.healthCheckNodePort;
     if (spec.loadBalancerClass === ospec.loadBalancerClass) delete spec.loadBalancerClass;

@@ -44,6 +44,10 @@ test('Service defaults: LoadBalancer gets externalTrafficPolicy and allocateLoad
   const np = applyDefaults(y('kind: Service\nspec: {type: NodePort, ports: [{port: 443}]}')).spec as Record<string, unknown>;
   assert.equal(np.externalTrafficPolicy, 'Cluster');
   assert.equal(np.allocateLoadBalancerNodePorts, undefined);
+  const ext = applyDefaults(y('kind: Service\nspec: {externalIPs: [192.0.2.10], ports: [{port: 80}]}')).spec as Record<string, unknown>;
+  assert.equal(ext.externalTrafficPolicy, 'Cluster');
+  const plain = applyDefaults(y('kind: Service\nspec: {ports: [{port: 80}]}')).spec as Record<string, unknown>;
+  assert.equal(plain.externalTrafficPolicy, undefined);
 });
 
 test('Service defaults: ExternalName gets no families or traffic policy', () => {
@@ -181,4 +185,11 @@ test('prepareForUpdate: a type change to ClusterIP drops untouched nodePorts', (
   const prepared = prepareForUpdate(next, old) as unknown as KubeObject & { spec: { ports: { nodePort?: number }[]; externalTrafficPolicy?: string } };
   assert.equal(prepared.spec.ports[0]!.nodePort, undefined);
   assert.equal(prepared.spec.externalTrafficPolicy, undefined);
+});
+
+test('prepareForUpdate heals an ExternalName Service stored with its old clusterIP', () => {
+  const stale = y('kind: Service\nspec: {type: ExternalName, externalName: db.example.com, clusterIP: 10.96.0.5, clusterIPs: [10.96.0.5]}');
+  const prepared = prepareForUpdate(structuredClone(stale), stale) as unknown as { spec: Record<string, unknown> };
+  assert.equal(prepared.spec.clusterIP, undefined);
+  assert.equal(prepared.spec.clusterIPs, undefined);
 });

@@ -4,6 +4,7 @@ import type { Service, ServicePort } from '../types.js';
 import { child, deepEqual, duplicate, forbidden, goText, index, invalid, notSupported, required, stringList, type FieldError } from './field.js';
 import { validateLabels, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
 import { isDNS1123Label, isDNS1123Subdomain, isIPv6, isQualifiedName, isValidCIDR, isValidIP, isValidPortNum, nameIsDNS1035Label } from './names.js';
+import { validateNonSpecialIP } from './endpoints.js';
 import { validatePortNumOrName, validateProtocol } from './ports.js';
 
 export interface PortRange {
@@ -206,7 +207,11 @@ export function validateService(svc: Service, opts: ServiceOptions = {}): FieldE
   if (spec.selector) errs.push(...validateLabels(spec.selector, 'spec.selector'));
   errs.push(...validateAffinity(svc));
   errs.push(...validateClusterIPFields(svc));
-  (spec.externalIPs ?? []).forEach((ip, i) => errs.push(...isValidIP(ip).map((msg) => invalid(index('spec.externalIPs', i), ip, msg))));
+  (spec.externalIPs ?? []).forEach((ip, i) => {
+    const msgs = isValidIP(ip);
+    if (msgs.length) errs.push(...msgs.map((msg) => invalid(index('spec.externalIPs', i), ip, msg)));
+    else errs.push(...validateNonSpecialIP(ip, index('spec.externalIPs', i)));
+  });
   if (!spec.type) errs.push(required('spec.type'));
   else if (!TYPES.includes(spec.type)) errs.push(notSupported('spec.type', spec.type, TYPES));
   errs.push(...validateNodePorts(svc, opts.nodePortRange ?? DEFAULT_NODE_PORT_RANGE));

@@ -170,6 +170,15 @@ const cases: { name: string; yaml: string; want: string[] }[] = [
       `spec.selector: Invalid value: "-web": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')`,
     ],
   },
+  { name: 'a ClusterIP service with externalIPs is valid (externalTrafficPolicy defaults)', yaml: svc('  externalIPs: [192.0.2.10]\n  ports: [{port: 80}]'), want: [] },
+  {
+    name: 'externalIPs must be IPs',
+    yaml: svc('  externalIPs: [example.com, 127.0.0.1]\n  ports: [{port: 80}]'),
+    want: [
+      'spec.externalIPs[0]: Invalid value: "example.com": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)',
+      'spec.externalIPs[1]: Invalid value: "127.0.0.1": may not be in the loopback range (127.0.0.0/8, ::1/128)',
+    ],
+  },
   { name: 'a LoadBalancer with a pool range is valid', yaml: svc('  type: LoadBalancer\n  loadBalancerSourceRanges: ["192.0.2.0/24"]\n  ports: [{port: 443}]'), want: [] },
 ];
 
