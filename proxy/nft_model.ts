@@ -116,44 +116,85 @@ function vmapOf(entries: string[]): string {
   return `{ ${entries.join(', ')} }`;
 }
 
-/** The rule that picks one endpoint chain, per algorithm. */
-export function selectionRule(v: ServicePortView, eps: readonly EndpointView[]): string {
-  const n = eps.length;
-  if (n === 1) return `goto ${endpointChain(eps[0]!)}`;
+/** The hash or counter expression each algorithm selects with, over `mod`. */
+function selector(v: ServicePortView, mod: number): string {
   const seed = `0x${seedOf(v.base).toString(16).padStart(8, '0')}`;
-  const plain = () => vmapOf(eps.map((e, i) => `${i} : goto ${endpointChain(e)}`));
   switch (v.algorithm) {
     case 'rr':
-      return `numgen inc mod ${n} vmap ${plain()}`;
-    case 'wrr': {
-      const weighted = eps.filter((e) => e.weight > 0);
-      const list = weighted.length > 0 ? weighted : eps.map((e) => ({ ...e, weight: 1 }));
-      let at = 0;
-      const entries = list.map((e) => {
-        const from = at;
-        at += e.weight;
-        return `${e.weight === 1 ? from : `${from}-${at - 1}`} : goto ${endpointChain(e)}`;
-      });
-      return `numgen inc mod ${at} vmap ${vmapOf(entries)}`;
-    }
+    case 'wrr':
+      return `numgen inc mod ${mod}`;
     case 'sh':
-      return `jhash ip saddr mod ${n} seed ${seed} vmap ${plain()}`;
+      return `jhash ip saddr mod ${mod} seed ${seed}`;
     case 'dh':
-      return `jhash ip daddr . th dport mod ${n} seed ${seed} vmap ${plain()}`;
+      return `jhash ip daddr . th dport mod ${mod} seed ${seed}`;
     default:
-      return `numgen random mod ${n} vmap ${plain()}`;
+      return `numgen random mod ${mod}`;
   }
+}
+
+function weighted(eps: readonly EndpointView[]): EndpointView[] {
+  const w = eps.filter((e) => e.weight > 0);
+  return w.length > 0 ? w : eps.map((e) => ({ ...e, weight: 1 }));
+}
+
+/**
+ * kube-proxy's form: one anonymous verdict map per Service,
+ * `numgen random mod N vmap { 0 : goto endpoint-…, … }` (wrr: index ranges by weight).
+ */
+export function vmapSelection(v: ServicePortView, eps: readonly EndpointView[]): string[] {
+  if (eps.length === 1) return [`goto ${endpointChain(eps[0]!)}`];
+  if (v.algorithm === 'wrr') {
+    let at = 0;
+    const entries = weighted(eps).map((e) => {
+      const from = at;
+      at += e.weight;
+      return `${e.weight === 1 ? from : `${from}-${at - 1}`} : goto ${endpointChain(e)}`;
+    });
+    return [`${selector(v, at)} vmap ${vmapOf(entries)}`];
+  }
+  return [`${selector(v, eps.length)} vmap ${vmapOf(eps.map((e, i) => `${i} : goto ${endpointChain(e)}`))}`];
+}
+
+/**
+ * The default form: one rule per endpoint, each taking its share of what the rules before it
+ * left (rule i: `numgen random mod (N-i) 0`; rr/wrr use per-rule counters, which rotate
+ * exactly like iptables' `statistic --mode nth`; hashes use the same value in every rule).
+ * No anonymous sets: on this kernel 3k anonymous vmaps cost 14 s of commit time and made every
+ * later `nft` call slow to read the table back (bench/proxy/RESULTS.md).
+ */
+export function cascadeSelection(v: ServicePortView, eps: readonly EndpointView[]): string[] {
+  const n = eps.length;
+  if (n === 1) return [`goto ${endpointChain(eps[0]!)}`];
+  if (v.algorithm === 'sh' || v.algorithm === 'dh') {
+    return eps.map((e, i) => (i === n - 1 ? `goto ${endpointChain(e)}` : `${selector(v, n)} ${i} goto ${endpointChain(e)}`));
+  }
+  if (v.algorithm === 'wrr') {
+    const list = weighted(eps);
+    let left = list.reduce((a, e) => a + e.weight, 0);
+    return list.map((e, i) => {
+      if (i === list.length - 1) return `goto ${endpointChain(e)}`;
+      const rule = `${selector(v, left)} < ${e.weight} goto ${endpointChain(e)}`;
+      left -= e.weight;
+      return rule;
+    });
+  }
+  return eps.map((e, i) => (i === n - 1 ? `goto ${endpointChain(e)}` : `${selector(v, n - i)} 0 goto ${endpointChain(e)}`));
+}
+
+/** The rules that pick one endpoint chain. */
+export function selectionRule(v: ServicePortView, eps: readonly EndpointView[], form: 'cascade' | 'vmap' = 'cascade'): string[] {
+  return form === 'vmap' ? vmapSelection(v, eps) : cascadeSelection(v, eps);
 }
 
 function sameEndpoints(a: readonly EndpointView[], b: readonly EndpointView[]): boolean {
   return a.length === b.length && a.every((e, i) => e.base === b[i]!.base);
 }
 
-function selectionRules(v: ServicePortView, eps: readonly EndpointView[], userspace: boolean): string[] {
-  if (userspace) return [`meta l4proto ${v.protocol} redirect to :${v.proxyPort}`];
+function selectionRules(v: ServicePortView, eps: readonly EndpointView[], cfg: Cfg): string[] {
+  if (cfg.mode === 'userspace') return [`meta l4proto ${v.protocol} redirect to :${v.proxyPort}`];
   const rules: string[] = [];
   if (v.affinitySeconds !== undefined) for (const e of eps) rules.push(`ip saddr @${affinitySet(e)} goto ${endpointChain(e)}`);
-  rules.push(selectionRule(v, eps));
+  rules.push(...selectionRule(v, eps, cfg.selection));
   return rules;
 }
 
@@ -173,7 +214,7 @@ export function serviceFragment(v: ServicePortView, cfg: Cfg): Fragment {
   if (cluster.length > 0 || (hasExternal && external.length > 0)) {
     const rules: string[] = [];
     if (v.clusterIP) rules.push(`ip daddr ${v.clusterIP} ${v.protocol} dport ${v.port} ip saddr != ${cfg.clusterCIDR} jump ${CHAIN.markForMasquerade}`);
-    if (cluster.length > 0) rules.push(...selectionRules(v, cluster, userspace));
+    if (cluster.length > 0) rules.push(...selectionRules(v, cluster, cfg));
     else rules.push(noEndpointVerdict);
     chains.push({ name: svc, rules });
   }
@@ -188,7 +229,7 @@ export function serviceFragment(v: ServicePortView, cfg: Cfg): Fragment {
       const rules: string[] = [];
       if (!v.externalPolicyLocal) {
         rules.push(`jump ${CHAIN.markForMasquerade}`);
-        rules.push(...(sameEndpoints(cluster, external) && cluster.length > 0 ? [`goto ${svc}`] : selectionRules(v, external, userspace)));
+        rules.push(...(sameEndpoints(cluster, external) && cluster.length > 0 ? [`goto ${svc}`] : selectionRules(v, external, cfg)));
       } else {
         // Pods and the node itself may use a Local service through any node; only traffic from
         // outside keeps its source IP and is limited to this node's endpoints.
@@ -197,7 +238,7 @@ export function serviceFragment(v: ServicePortView, cfg: Cfg): Fragment {
           rules.push(`fib saddr type local jump ${CHAIN.markForMasquerade}`);
           rules.push(`fib saddr type local goto ${svc}`);
         }
-        if (external.length > 0) rules.push(...selectionRules(v, external, userspace));
+        if (external.length > 0) rules.push(...selectionRules(v, external, cfg));
         else rules.push('drop');
       }
       chains.push({ name: ext, rules });

@@ -11,7 +11,7 @@ const node = { name: 'n1', ips: ['172.18.0.2'] };
 const plan = (p: Partial<PlanInput>) => planServiceRules({ services: [], slices: [], node, config: { clusterCIDR: '10.244.0.0/16' }, ...p });
 const lines = (script: string, re: RegExp) => script.split('\n').filter((l) => re.test(l));
 
-test('a ClusterIP Service renders kube-proxy style chains, map elements and numgen selection', () => {
+test('a ClusterIP Service renders kube-proxy style chains, map elements and a numgen cascade', () => {
   const p = plan({
     services: [svc('web', { ns: 'shop', ports: [{ name: 'http', port: 80 }], annotations: { 'podnet.dev/lb-algorithm': 'rr' } })],
     slices: [slice('web', [{ ip: '10.244.1.11' }, { ip: '10.244.1.12' }], [{ name: 'http', port: 8080 }], { ns: 'shop' })],
@@ -26,7 +26,8 @@ test('a ClusterIP Service renders kube-proxy style chains, map elements and numg
     'flush chain ip podnet-proxy endpoint-uzohukhh-shop/web/tcp/http__10.244.1.12/8080',
     'add element ip podnet-proxy service-ips { 10.96.0.10 . tcp . 80 : goto service-khn6ecmt-shop/web/tcp/http }',
     'add rule ip podnet-proxy service-khn6ecmt-shop/web/tcp/http ip daddr 10.96.0.10 tcp dport 80 ip saddr != 10.244.0.0/16 jump mark-for-masquerade',
-    'add rule ip podnet-proxy service-khn6ecmt-shop/web/tcp/http numgen inc mod 2 vmap { 0 : goto endpoint-fayf65xv-shop/web/tcp/http__10.244.1.11/8080, 1 : goto endpoint-uzohukhh-shop/web/tcp/http__10.244.1.12/8080 }',
+    'add rule ip podnet-proxy service-khn6ecmt-shop/web/tcp/http numgen inc mod 2 0 goto endpoint-fayf65xv-shop/web/tcp/http__10.244.1.11/8080',
+    'add rule ip podnet-proxy service-khn6ecmt-shop/web/tcp/http goto endpoint-uzohukhh-shop/web/tcp/http__10.244.1.12/8080',
     'add rule ip podnet-proxy endpoint-fayf65xv-shop/web/tcp/http__10.244.1.11/8080 ip saddr 10.244.1.11 jump mark-for-masquerade',
     'add rule ip podnet-proxy endpoint-fayf65xv-shop/web/tcp/http__10.244.1.11/8080 meta l4proto tcp dnat to 10.244.1.11:8080',
     'add rule ip podnet-proxy endpoint-uzohukhh-shop/web/tcp/http__10.244.1.12/8080 ip saddr 10.244.1.12 jump mark-for-masquerade',
@@ -37,14 +38,28 @@ test('a ClusterIP Service renders kube-proxy style chains, map elements and numg
   assert.ok(script.includes('add element ip podnet-proxy cluster-ips { 10.96.0.10 }'));
 });
 
-test('hashing and weighted schedulers render jhash and numgen ranges', () => {
+test('each scheduler renders its cascade: numgen random/inc, weighted counters, jhash of source or destination', () => {
+  const eps = slice('web', [{ ip: '10.244.1.11' }, { ip: '10.244.1.12' }, { ip: '10.244.1.13' }]);
+  const sel = (algo: string, extra: Record<string, string> = {}) =>
+    lines(renderNft(plan({ services: [svc('web', { annotations: { 'podnet.dev/lb-algorithm': algo, ...extra } })], slices: [eps] })), /^add rule ip podnet-proxy service-/)
+      .slice(1)
+      .map((l) => l.replace(/^add rule ip podnet-proxy service-\S+ /, '').replace(/endpoint-\S+__/, ''));
+  assert.deepEqual(sel('random'), ['numgen random mod 3 0 goto 10.244.1.11/8080', 'numgen random mod 2 0 goto 10.244.1.12/8080', 'goto 10.244.1.13/8080']);
+  assert.deepEqual(sel('rr'), ['numgen inc mod 3 0 goto 10.244.1.11/8080', 'numgen inc mod 2 0 goto 10.244.1.12/8080', 'goto 10.244.1.13/8080']);
+  assert.deepEqual(sel('wrr', { 'podnet.dev/lb-weights': '10.244.1.11=3,10.244.1.12=0' }), ['numgen inc mod 4 < 3 goto 10.244.1.11/8080', 'goto 10.244.1.13/8080']);
+  assert.match(sel('sh')[0]!, /^jhash ip saddr mod 3 seed 0x[0-9a-f]{8} 0 goto 10\.244\.1\.11\/8080$/);
+  assert.match(sel('dh')[1]!, /^jhash ip daddr \. th dport mod 3 seed 0x[0-9a-f]{8} 1 goto 10\.244\.1\.12\/8080$/);
+});
+
+test('selection "vmap" renders kube-proxy\'s anonymous numgen verdict maps, weights as index ranges', () => {
   const eps = slice('web', [{ ip: '10.244.1.11' }, { ip: '10.244.1.12' }]);
-  const sh = renderNft(plan({ services: [svc('web', { annotations: { 'podnet.dev/lb-algorithm': 'sh' } })], slices: [eps] }));
-  assert.match(sh, /numgen|jhash ip saddr mod 2 seed 0x[0-9a-f]{8} vmap \{ 0 : goto endpoint-\S+, 1 : goto endpoint-\S+ \}/);
-  const dh = renderNft(plan({ services: [svc('web', { annotations: { 'podnet.dev/lb-algorithm': 'dh' } })], slices: [eps] }));
-  assert.match(dh, /jhash ip daddr \. th dport mod 2 seed/);
-  const wrr = renderNft(plan({ services: [svc('web', { annotations: { 'podnet.dev/lb-algorithm': 'wrr', 'podnet.dev/lb-weights': '10.244.1.11=3,10.244.1.12=1' } })], slices: [eps] }));
+  const vplan = (ann: Record<string, string>) =>
+    planServiceRules({ services: [svc('web', { annotations: ann })], slices: [eps], node, config: { clusterCIDR: '10.244.0.0/16', selection: 'vmap' } });
+  assert.match(renderNft(vplan({})), /numgen random mod 2 vmap \{ 0 : goto endpoint-\S+, 1 : goto endpoint-\S+ \}/);
+  const wrr = renderNft(vplan({ 'podnet.dev/lb-algorithm': 'wrr', 'podnet.dev/lb-weights': '10.244.1.11=3,10.244.1.12=1' }));
   assert.match(wrr, /numgen inc mod 4 vmap \{ 0-2 : goto endpoint-\S+__10\.244\.1\.11\/8080, 3 : goto endpoint-\S+__10\.244\.1\.12\/8080 \}/);
+  const sh = renderNft(vplan({ 'podnet.dev/lb-algorithm': 'sh' }));
+  assert.match(sh, /jhash ip saddr mod 2 seed 0x[0-9a-f]{8} vmap \{ 0 : goto endpoint-\S+, 1 : goto endpoint-\S+ \}/);
 });
 
 test('an unchanged plan renders an empty incremental transaction', () => {
@@ -63,7 +78,8 @@ test('an endpoint change rewrites only that Service and its endpoint chains', ()
     'add chain ip podnet-proxy …__10.244.2.99/8080',
     'flush chain ip podnet-proxy service-fkczxrhr-default/s7/tcp/',
     'add rule ip podnet-proxy service-fkczxrhr-default/s7/tcp/ ip daddr 10.96.1.7 tcp dport 80 ip saddr != 10.244.0.0/16 jump mark-for-masquerade',
-    'add rule ip podnet-proxy service-fkczxrhr-default/s7/tcp/ numgen random mod 2 vmap { 0 : goto …__10.244.1.17/8080, 1 : goto endpoint-7fejivb2-default/s7/tcp/__10.244.2.99/8080 }',
+    'add rule ip podnet-proxy service-fkczxrhr-default/s7/tcp/ numgen random mod 2 0 goto …__10.244.1.17/8080',
+    'add rule ip podnet-proxy service-fkczxrhr-default/s7/tcp/ goto …__10.244.2.99/8080',
     'add rule ip podnet-proxy …__10.244.2.99/8080 ip saddr 10.244.2.99 jump mark-for-masquerade',
     'add rule ip podnet-proxy …__10.244.2.99/8080 meta l4proto tcp dnat to 10.244.2.99:8080',
   ]);
@@ -126,6 +142,8 @@ describe('the kernel accepts the rendered text', { skip: !rootTestsEnabled() && 
     const algoEps = algos.map((s) => slice(s.metadata!.name!, [{ ip: '10.244.1.2' }, { ip: '10.244.1.3' }]));
     const first = plan({ services: [all, ...algos, svc('none', { clusterIP: '10.96.0.40' })], slices: [eps, ...algoEps] });
     await realNft.check(ns, renderNft(first));
+    const vmapForm = planServiceRules({ services: [all, ...algos], slices: [eps, ...algoEps], node, config: { clusterCIDR: '10.244.0.0/16', selection: 'vmap' } });
+    await realNft.check(ns, renderNft(vmapForm));
     await realNft.apply(ns, renderNft(first));
     const second = plan({ services: [all, ...algos.slice(1)], slices: [slice('web', [{ ip: '10.244.1.9', node: 'n1' }], [{ name: 'http', port: 8080 }]), ...algoEps] });
     await realNft.apply(ns, renderNft(second, first));
@@ -133,7 +151,7 @@ describe('the kernel accepts the rendered text', { skip: !rootTestsEnabled() && 
     assert.match(listed, /dnat to 10\.244\.1\.9:8080/);
     assert.doesNotMatch(listed, /web\/tcp\/http__10\.244\.1\.2\/8080/);
     assert.doesNotMatch(listed, /s-random/);
-    assert.match(listed, /jhash ip daddr \. th dport mod 2 seed/);
+    assert.match(listed, /jhash ip daddr \. th dport mod 2 seed 0x[0-9a-f]{8} 0 goto/);
     // A full sync over the incremental result converges to the same table.
     await realNft.apply(ns, renderNft(second, undefined, { chains: [...listed.matchAll(/^\tchain (\S+) \{/gm)].map((m) => m[1]!), sets: [], maps: [] }));
     assert.equal(await realNft.listTable(ns, 'ip', 'podnet-proxy'), listed);

@@ -190,6 +190,7 @@ function healthChecksOf(views: readonly ServicePortView[]): HealthCheckView[] {
 export function planServiceRules(input: PlanInput, cache?: PlanCache): ProxyPlan {
   const mode = input.config.mode ?? 'nftables';
   const scheduler = input.config.scheduler ?? 'random';
+  const selection = input.config.selection ?? 'cascade';
   const settings = JSON.stringify([input.node, mode, scheduler]);
   if (cache && cache.settings !== settings) {
     cache.entries.clear();
@@ -227,7 +228,7 @@ export function planServiceRules(input: PlanInput, cache?: PlanCache): ProxyPlan
   if (mode === 'userspace') views = assignProxyPorts(views, input.config.userspacePortBase ?? DEFAULT_USERSPACE_PORT_BASE);
   return {
     node: input.node,
-    config: { clusterCIDR: input.config.clusterCIDR, scheduler, mode, ...(input.config.podCIDR ? { podCIDR: input.config.podCIDR } : {}) },
+    config: { clusterCIDR: input.config.clusterCIDR, scheduler, mode, selection, ...(input.config.podCIDR ? { podCIDR: input.config.podCIDR } : {}) },
     services: views,
     healthChecks: healthChecksOf(views),
   };

@@ -137,6 +137,13 @@ test('externalIPs are served like the ClusterIP', () => {
   assert.equal(t.masquerade, true);
 });
 
+test('the tracer follows vmap selection too', () => {
+  const p = planServiceRules({ services: [svc('web')], slices: [three], node, config: { ...config, selection: 'vmap' } });
+  const t = traceServicePacket(p, { src: '10.244.1.20', dst: '10.96.0.10', port: 80, proto: 'tcp', pick: 1 });
+  assert.equal(t.candidates.length, 3);
+  assert.deepEqual(t.endpoint, { ip: '10.244.1.12', port: 8080 });
+});
+
 test('session affinity sends a known client to its endpoint', () => {
   const p = plan({ services: [svc('web', { affinity: 30 })], slices: [three] });
   const first = traceServicePacket(p, { src: '10.244.1.20', dst: '10.96.0.10', port: 80, proto: 'tcp', pick: 1 });

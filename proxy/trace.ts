@@ -46,6 +46,8 @@ interface State {
   endpoint?: { ip: string; port: number };
 }
 
+const CASCADE = /^(?:numgen (?:random|inc)|jhash .+?) mod \d+(?: seed \S+)? (?:\d+|< \d+) goto (\S+)$/;
+
 type Outcome = 'continue' | 'return' | Exclude<TraceVerdict, 'accept'> | 'accept';
 
 function inCidr(ip: string, cidr: string): boolean {
@@ -150,6 +152,20 @@ export function traceServicePacket(plan: ProxyPlan, pkt: TracePacket): TraceResu
       st.candidates = [...new Set(targets.map((t) => t.split(' ')[1]!))];
       const chosen = st.candidates[Math.min(pkt.pick ?? 0, st.candidates.length - 1)]!;
       return verdictOf(`goto ${chosen}`, chain, depth);
+    }
+    if (CASCADE.test(r)) {
+      // One rule per endpoint: the candidates are this rule's target, the later cascade rules'
+      // targets and the final plain goto.
+      step();
+      const rules = chains.get(chain)!.rules;
+      const from = rules.indexOf(rule);
+      const targets: string[] = [];
+      for (const x of rules.slice(from)) {
+        const c = CASCADE.exec(x) ?? /^goto (endpoint-\S+)$/.exec(x);
+        if (c) targets.push(c[1]!);
+      }
+      st.candidates = targets;
+      return verdictOf(`goto ${targets[Math.min(pkt.pick ?? 0, targets.length - 1)]!}`, chain, depth);
     }
     if ((m = /^meta l4proto (\w+) dnat to ([\d.]+):(\d+)$/.exec(r))) {
       if (st.proto !== m[1]) return 'continue';

@@ -80,11 +80,16 @@ export interface ProxyConfig {
   readonly mode?: ProxyMode;
   /** First port of the userspace proxy's listening range. */
   readonly userspacePortBase?: number;
+  /**
+   * How nftables picks an endpoint: `cascade` (default; one rule per endpoint, as iptables'
+   * statistic chain) or `vmap` (kube-proxy's anonymous `numgen … vmap`). See README for why.
+   */
+  readonly selection?: 'cascade' | 'vmap';
 }
 
 export interface ProxyPlan {
   readonly node: NodeView;
-  readonly config: Required<Pick<ProxyConfig, 'clusterCIDR' | 'scheduler' | 'mode'>> & { readonly podCIDR?: string };
+  readonly config: Required<Pick<ProxyConfig, 'clusterCIDR' | 'scheduler' | 'mode' | 'selection'>> & { readonly podCIDR?: string };
   /** Sorted by base. */
   readonly services: readonly ServicePortView[];
   readonly healthChecks: readonly HealthCheckView[];
