@@ -6,6 +6,8 @@ import type { KubeClient } from '../client/rest.js';
 import type { ObjectSource } from '../client/source.js';
 import { DEFAULT_CONFIG, type ControllerConfig, type ControllerName } from './config.js';
 import type { ControllerContext } from './context.js';
+import { deploymentController } from './deployment/controller.js';
+import { replicaSetController } from './replicaset/controller.js';
 import { endpointSliceController } from './endpointslice/controller.js';
 import { ControllerMetrics } from './metrics.js';
 import { nodeIpamController } from './nodeipam/controller.js';
@@ -13,6 +15,8 @@ import { runControllers, type Controller } from './runner.js';
 import { schedulerController } from './scheduler/controller.js';
 
 const FACTORIES: Partial<Record<ControllerName, (ctx: ControllerContext) => Controller>> = {
+  deployment: deploymentController,
+  replicaset: replicaSetController,
   endpointslice: endpointSliceController,
   scheduler: schedulerController,
   nodeipam: nodeIpamController,

@@ -1,0 +1,97 @@
+// The Deployment controller: one ReplicaSet per pod template (named <deploy>-<pod-template-hash>),
+// rolled from old to new by planRollout, with the status `kubectl rollout status` reads.
+import type { Deployment, ReplicaSet } from '../../api/types.js';
+import { objectKey, splitKey } from '../../api/types.js';
+import { isAlreadyExists } from '../../client/rest.js';
+import { R } from '../../client/source.js';
+import type { ControllerContext, K } from '../context.js';
+import { byControllerUID, Index } from '../index.js';
+import { WriteOverlay } from '../overlay.js';
+import { controllerRef, ownerRefTo } from '../podutil.js';
+import { sameStatus } from '../replicaset/plan.js';
+import { newQueue, type Controller } from '../runner.js';
+import { templateHash } from './hash.js';
+import { deploymentStatus, planRollout } from './plan.js';
+
+export const NAME = 'deployment';
+const HASH_LABEL = 'pod-template-hash';
+const REVISION = 'deployment.kubernetes.io/revision';
+
+export function deploymentController(ctx: ControllerContext): Controller {
+  const queue = newQueue(NAME, ctx.clock, ctx.metrics);
+  const deployments = ctx.source.informer<K<Deployment>>(R.deployments);
+  const sets = ctx.source.informer<K<ReplicaSet>>(R.replicasets);
+  const setsByOwner = new Index(sets, byControllerUID);
+  const overlay = new WriteOverlay(sets, ctx.clock);
+  deployments.onChange((c) => queue.add(objectKey(c.object)));
+  sets.onChange((c) => {
+    const ref = controllerRef(c.object);
+    if (ref?.kind === 'Deployment') queue.add(`${c.object.metadata?.namespace}/${ref.name}`);
+  });
+
+  const scale = async (d: Deployment, rs: K<ReplicaSet>, replicas: number) => {
+    const from = rs.spec?.replicas ?? 0;
+    const updated = await ctx.client.patch<K<ReplicaSet>>(R.replicasets, rs.metadata!.namespace, rs.metadata!.name!, { metadata: { resourceVersion: rs.metadata?.resourceVersion }, spec: { replicas } }, 'merge');
+    ctx.metrics.writes.inc({ controller: NAME, verb: 'scale' });
+    overlay.wrote(updated);
+    ctx.record(d, 'Normal', 'ScalingReplicaSet', `Scaled ${replicas > from ? 'up' : 'down'} replica set ${rs.metadata?.name} from ${from} to ${replicas}`);
+  };
+
+  const reconcile = async (key: string) => {
+    const { namespace = '', name } = splitKey(key);
+    const d = deployments.get(namespace, name);
+    if (!d || d.metadata?.deletionTimestamp) return;
+    const uid = d.metadata!.uid!;
+    const owned = overlay.list(namespace, setsByOwner.get(uid)).filter((rs) => controllerRef(rs)?.uid === uid);
+    const template = d.spec?.template ?? {};
+    const hash = templateHash(template);
+    let newRS = owned.find((rs) => rs.metadata?.labels?.[HASH_LABEL] === hash);
+    const old = owned.filter((rs) => rs !== newRS);
+    if (d.spec?.paused) return;
+    const plan = planRollout(d, newRS, old);
+    if (!newRS) {
+      const revision = 1 + Math.max(0, ...owned.map((rs) => Number(rs.metadata?.annotations?.[REVISION] ?? 0)));
+      const rsName = `${name}-${hash}`;
+      const rs: K<ReplicaSet> = {
+        apiVersion: 'apps/v1',
+        kind: 'ReplicaSet',
+        metadata: {
+          name: rsName,
+          namespace,
+          labels: { ...template.metadata?.labels, [HASH_LABEL]: hash },
+          annotations: { [REVISION]: String(revision), 'deployment.kubernetes.io/desired-replicas': String(d.spec?.replicas ?? 1) },
+          ownerReferences: [ownerRefTo(d, 'apps/v1', 'Deployment')],
+        },
+        spec: {
+          replicas: plan.newReplicas,
+          minReadySeconds: d.spec?.minReadySeconds,
+          selector: { ...d.spec?.selector, matchLabels: { ...d.spec?.selector?.matchLabels, [HASH_LABEL]: hash } },
+          template: { ...template, metadata: { ...template.metadata, labels: { ...template.metadata?.labels, [HASH_LABEL]: hash } } },
+        },
+      };
+      try {
+        newRS = await ctx.client.create(R.replicasets, rs);
+      } catch (err) {
+        // Another pass created it already; the cache will show it.
+        if (!isAlreadyExists(err)) throw err;
+        return { requeueAfterMs: 100 };
+      }
+      ctx.metrics.writes.inc({ controller: NAME, verb: 'create' });
+      overlay.wrote(newRS);
+      ctx.record(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${rsName} from 0 to ${plan.newReplicas}`);
+    }
+    for (const s of plan.scales) await scale(d, s.rs as K<ReplicaSet>, s.replicas);
+    const all = overlay.list(namespace, setsByOwner.get(uid)).filter((rs) => controllerRef(rs)?.uid === uid);
+    const status = deploymentStatus(d, newRS, all, new Date(ctx.clock.now()).toISOString().replace(/\.\d+Z$/, 'Z'));
+    if (!sameStatus(d.status, status)) {
+      // Conditions' timestamps must not make every pass a write: compare without them.
+      const bare = (s: typeof status | undefined) => JSON.stringify({ ...s, conditions: s?.conditions?.map((c) => [c.type, c.status, c.reason]) });
+      if (bare(d.status) !== bare(status)) {
+        await ctx.client.patch(R.deployments, namespace, name, { status }, 'merge', { subresource: 'status' });
+        ctx.metrics.writes.inc({ controller: NAME, verb: 'status' });
+      }
+    }
+  };
+
+  return { name: NAME, queue, reconcile, resync: () => deployments.list().forEach((d) => queue.add(objectKey(d))) };
+}
