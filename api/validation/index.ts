@@ -10,7 +10,8 @@ import { validateEndpointSlice, validateEndpointSliceUpdate, validateEndpoints, 
 import { validateGateway, validateGatewayAPIUpdate, validateGatewayClass, validateHTTPRoute } from './gateway.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
 import { nameIsDNSSubdomain } from './names.js';
-import { validateIngress, validateIngressClass, validateIngressClassUpdate, validateIngressUpdate, validateNetworkPolicy, validateNetworkPolicyUpdate } from './networking.js';
+import { validateIngress, validateIngressClass, validateIngressClassUpdate, validateIngressUpdate } from './ingress.js';
+import { validateNetworkPolicy, validateNetworkPolicyUpdate } from './networkpolicy.js';
 import { validatePod, validatePodUpdate } from './pod.js';
 import { DEFAULT_NODE_PORT_RANGE, validateService, validateServiceUpdate, type PortRange } from './service.js';
 import {
