@@ -15,6 +15,8 @@ const COMMANDS: Record<string, Entry> = {
   down: { summary: 'stop a cluster and remove everything it made', load: async () => (await import('./cluster_commands.js')).downCommand },
   status: { summary: 'show clusters, their addresses, nodes and published ports', load: async () => (await import('./cluster_commands.js')).statusCommand },
   kubeconfig: { summary: "print the path of a cluster's kubeconfig", load: async () => (await import('./cluster_commands.js')).kubeconfigCommand },
+  exec: { summary: 'run a command in a pod (like kubectl exec): podnet exec NS/POD -- CMD…', load: async () => (await import('./exec_command.js')).execCommand },
+  'port-forward': { summary: 'forward 127.0.0.1 ports into a pod or Service: podnet port-forward svc/NAME 8080:80', load: async () => (await import('./portforward_command.js')).portForwardCommand },
   apiserver: { summary: 'run only the apiserver in the foreground', load: async () => (await import('./apiserver_command.js')).apiserverCommand },
 };
 
