@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type net from 'node:net';
-import type { Node, Pod } from '../api/types.js';
+import type { ConfigMap, Node, Pod, Secret, Service } from '../api/types.js';
+import type { EnvLookup } from './env.js';
 import { errorMessage } from '../api/errors.js';
 import { R, type Change, type ObjectSource } from '../client/source.js';
 import { nodeArgv } from '../host/entry.js';
@@ -79,7 +80,18 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
   let hostPortsUsed = false;
   let hostPortChain: Promise<void> = Promise.resolve();
 
+  // Created before source.start() so they are part of the initial sync.
+  const configMaps = opts.source.informer(R.configmaps);
+  const secrets = opts.source.informer(R.secrets);
+  const services = opts.source.informer(R.services);
+  const lookup: EnvLookup = {
+    configMap: (ns, name) => configMaps.get(ns, name) as ConfigMap | undefined,
+    secret: (ns, name) => secrets.get(ns, name) as Secret | undefined,
+    services: (ns) => services.list(ns) as unknown as Service[],
+  };
+
   const ctx: PodContext = {
+    lookup,
     nodeName: n.name,
     nodeNetns: n.netns,
     nodeIP: n.ip,

@@ -9,7 +9,7 @@ import { deleteNetns, ensureNetns, netnsPids } from '../host/netns.js';
 import { listAddrs } from '../host/link.js';
 import type { PodNetworkDriver, Attachment } from './cni.js';
 import { ContainerRunner } from './container.js';
-import { containerEnv, expandContainer } from './env.js';
+import { containerEnv, expandContainer, type EnvLookup } from './env.js';
 import { buildHosts, podHostname } from './hosts.js';
 import { podNetnsName } from './names.js';
 import { baseEnv, signalGroup } from './process.js';
@@ -34,6 +34,7 @@ export interface PodContext {
   /** argv that runs podnet's own CLI (node + bin). */
   readonly podnetArgv: readonly string[];
   readonly repoRoot: string;
+  readonly lookup?: EnvLookup;
   writeStatus(pod: Pod): Promise<void>;
   event(pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): void;
   /** Something about hostPorts may have changed. */
@@ -185,7 +186,9 @@ export class PodWorker {
   }
 
   private makeRunner(c: Container, init: boolean, restartCount: number): ContainerRunner {
-    const env = containerEnv(this.pod, c, { podIP: this.podIP, hostIP: this.ctx.nodeIP, nodeName: this.ctx.nodeName });
+    const problems: string[] = [];
+    const env = containerEnv(this.pod, c, { podIP: this.podIP, hostIP: this.ctx.nodeIP, nodeName: this.ctx.nodeName, lookup: this.ctx.lookup, problems });
+    for (const p of problems) this.ctx.event(this.pod, 'Warning', 'Failed', `Error: ${p}`, `spec.${init ? 'initContainers' : 'containers'}{${c.name}}`);
     const p = this.plan(c, env);
     return new ContainerRunner(
       {
