@@ -4,7 +4,7 @@ import { run, runOk } from '../host/exec.js';
 import type { Nft } from '../host/nft.js';
 import { PodnetError } from '../api/errors.js';
 import { FAMILY, TABLE } from './names.js';
-import { renderNft, type ExistingObjects } from './nft_render.js';
+import { objectsOf, renderNft, type ExistingObjects } from './nft_render.js';
 import { BUILTIN_JUMPS, parseIptablesSave, renderIptables, type IptablesExisting } from './iptables_render.js';
 import type { ProxyPlan } from './types.js';
 
@@ -21,11 +21,14 @@ export async function existingNftObjects(nft: Nft, netns: string): Promise<Exist
 }
 
 /**
- * Applies a plan with nftables: a full sync (reads existing names, deletes stale ones) when
- * `previous` is undefined, else an incremental one. Returns the script applied.
+ * Applies a plan with nftables. `previous` = what the last successful sync wrote:
+ * - undefined: the kernel state is unknown (start, after a failure): replace the table;
+ * - full: flush and refill everything, deleting what `previous` had and `plan` lacks;
+ * - otherwise: an incremental transaction with only the differences.
+ * Returns the script applied.
  */
-export async function applyNftPlan(nft: Nft, netns: string, plan: ProxyPlan, previous?: ProxyPlan): Promise<string> {
-  const script = previous ? renderNft(plan, previous) : renderNft(plan, undefined, await existingNftObjects(nft, netns));
+export async function applyNftPlan(nft: Nft, netns: string, plan: ProxyPlan, previous?: ProxyPlan, opts: { full?: boolean } = {}): Promise<string> {
+  const script = !previous ? renderNft(plan) : opts.full ? renderNft(plan, undefined, objectsOf(previous)) : renderNft(plan, previous);
   if (script) await nft.apply(netns, script);
   return script;
 }

@@ -141,10 +141,10 @@ export function renderIptables(plan: ProxyPlan, existing?: IptablesExisting, wit
   }
   for (const [c, rules] of seps) {
     nat.chains.add(c);
-    nat.rules.push(...rules);
+    for (const r of rules) nat.rules.push(r);
   }
   nat.rules.push(`-A ${IPT.services} -m addrtype --dst-type LOCAL ! -d 127.0.0.0/8 -j ${IPT.nodePorts}`);
-  filter.rules.push(...new Set(wrongPort));
+  for (const r of new Set(wrongPort)) filter.rules.push(r);
   const table = (name: 'nat' | 'filter', t: { chains: Set<string>; rules: string[] }): string[] => {
     const stale = (existing?.[name] ?? []).filter((c) => !t.chains.has(c));
     return [

@@ -68,9 +68,17 @@ function base32(buf: Buffer): string {
   return out;
 }
 
-/** First 8 base32 characters of sha256(text). */
+const hashes = new Map<string, string>();
+
+/** First 8 base32 characters of sha256(text); memoised, since every sync names every chain. */
 export function hash8(text: string): string {
-  return base32(createHash('sha256').update(text).digest()).slice(0, 8);
+  let h = hashes.get(text);
+  if (h === undefined) {
+    if (hashes.size >= 1_000_000) hashes.clear();
+    h = base32(createHash('sha256').update(text).digest()).slice(0, 8);
+    hashes.set(text, h);
+  }
+  return h;
 }
 
 /** `ns/svc/proto/portName` — the readable part of every per-service-port name. */

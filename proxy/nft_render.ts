@@ -39,11 +39,12 @@ class Script {
     list.push(value ? `${key} : ${value}` : key);
   }
   text(): string {
-    const out = [...this.addObjects, ...this.flushes, ...this.deleteElements];
+    // concat, not push(...): a full sync at 10k Services has more lines than the stack has slots.
+    const elements: string[] = [];
     for (const [name, elems] of this.addElements) {
-      for (let i = 0; i < elems.length; i += 1000) out.push(`add element ${T} ${name} { ${elems.slice(i, i + 1000).join(', ')} }`);
+      for (let i = 0; i < elems.length; i += 1000) elements.push(`add element ${T} ${name} { ${elems.slice(i, i + 1000).join(', ')} }`);
     }
-    out.push(...this.rules, ...this.deletes);
+    const out = this.addObjects.concat(this.flushes, this.deleteElements, elements, this.rules, this.deletes);
     return out.length > 0 ? out.join('\n') + '\n' : '';
   }
 }
@@ -55,6 +56,9 @@ function allFragments(m: NftModel): Fragment[] {
 function renderFull(model: NftModel, existing?: ExistingObjects): string {
   const s = new Script();
   s.addObjects.push(`add table ${T}`);
+  // Without a list of what exists, replace the table in the same transaction: nothing stale
+  // survives, nothing needs flushing, and established connections keep their conntrack NAT.
+  if (!existing) s.addObjects.push(`delete table ${T}`, `add table ${T}`);
   const chains = new Set<string>();
   const sets = new Set<string>();
   for (const f of allFragments(model)) {
@@ -63,12 +67,12 @@ function renderFull(model: NftModel, existing?: ExistingObjects): string {
       sets.add(set.name);
       s.set(set);
       // Affinity sets keep their members across a full sync: clients stay where they were.
-      if (set.kind === 'map' || !set.spec.includes('dynamic')) s.flushes.push(`flush ${set.kind} ${T} ${set.name}`);
+      if (existing && (set.kind === 'map' || !set.spec.includes('dynamic'))) s.flushes.push(`flush ${set.kind} ${T} ${set.name}`);
     }
     for (const c of f.chains) {
       chains.add(c.name);
       s.chain(c);
-      s.flushes.push(`flush chain ${T} ${c.name}`);
+      if (existing) s.flushes.push(`flush chain ${T} ${c.name}`);
       s.rulesOf(c);
     }
     for (const [name, key, value] of f.elements) s.element(name, key, value);
@@ -146,9 +150,22 @@ export function modelOf(plan: ProxyPlan): NftModel {
   return m;
 }
 
+/** The names a plan's model puts in the kernel: what a later full sync must check for staleness. */
+export function objectsOf(plan: ProxyPlan): ExistingObjects {
+  const out = { chains: [] as string[], sets: [] as string[], maps: [] as string[] };
+  const m = modelOf(plan);
+  for (const f of [m.fixed, ...m.services.values()]) {
+    for (const c of f.chains) out.chains.push(c.name);
+    for (const x of f.sets) (x.kind === 'map' ? out.maps : out.sets).push(x.name);
+  }
+  return out;
+}
+
 /**
- * Renders one transaction. With `previous`, only the differences (incremental sync); without,
- * a full sync that also deletes `existing` objects the plan no longer has.
+ * Renders one transaction. With `previous`: only the differences (incremental sync). Without:
+ * a full sync — with `existing`, every chain and map is flushed and refilled and objects the
+ * plan lacks are deleted (affinity sets keep their members); without `existing`, the table is
+ * replaced outright (used at start, when what is in the kernel is unknown).
  */
 export function renderNft(plan: ProxyPlan, previous?: ProxyPlan, existing?: ExistingObjects): string {
   const model = modelOf(plan);

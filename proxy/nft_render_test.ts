@@ -21,9 +21,6 @@ test('a ClusterIP Service renders kube-proxy style chains, map elements and a nu
     'add chain ip podnet-proxy service-khn6ecmt-shop/web/tcp/http',
     'add chain ip podnet-proxy endpoint-fayf65xv-shop/web/tcp/http__10.244.1.11/8080',
     'add chain ip podnet-proxy endpoint-uzohukhh-shop/web/tcp/http__10.244.1.12/8080',
-    'flush chain ip podnet-proxy service-khn6ecmt-shop/web/tcp/http',
-    'flush chain ip podnet-proxy endpoint-fayf65xv-shop/web/tcp/http__10.244.1.11/8080',
-    'flush chain ip podnet-proxy endpoint-uzohukhh-shop/web/tcp/http__10.244.1.12/8080',
     'add element ip podnet-proxy service-ips { 10.96.0.10 . tcp . 80 : goto service-khn6ecmt-shop/web/tcp/http }',
     'add rule ip podnet-proxy service-khn6ecmt-shop/web/tcp/http ip daddr 10.96.0.10 tcp dport 80 ip saddr != 10.244.0.0/16 jump mark-for-masquerade',
     'add rule ip podnet-proxy service-khn6ecmt-shop/web/tcp/http numgen inc mod 2 0 goto endpoint-fayf65xv-shop/web/tcp/http__10.244.1.11/8080',
@@ -36,6 +33,8 @@ test('a ClusterIP Service renders kube-proxy style chains, map elements and a nu
   assert.ok(script.includes('add chain ip podnet-proxy nat-prerouting { type nat hook prerouting priority -100; policy accept; }'));
   assert.ok(script.includes('add chain ip podnet-proxy filter-forward { type filter hook forward priority -110; policy accept; }'));
   assert.ok(script.includes('add element ip podnet-proxy cluster-ips { 10.96.0.10 }'));
+  assert.ok(script.startsWith('add table ip podnet-proxy\ndelete table ip podnet-proxy\nadd table ip podnet-proxy\n'), 'replaces the table when the kernel state is unknown');
+  assert.ok(!script.includes('flush '));
 });
 
 test('each scheduler renders its cascade: numgen random/inc, weighted counters, jhash of source or destination', () => {
@@ -114,6 +113,8 @@ test('a full sync deletes chains and sets the kernel has but the plan does not',
   assert.ok(script.includes('delete chain ip podnet-proxy service-old\n'));
   assert.ok(script.includes('delete set ip podnet-proxy affinity-old\n'));
   assert.ok(!script.includes('delete chain ip podnet-proxy services\n'));
+  assert.ok(script.includes('flush chain ip podnet-proxy services\n'));
+  assert.ok(!script.includes('delete table'));
 });
 
 describe('the kernel accepts the rendered text', { skip: !rootTestsEnabled() && 'needs root' }, () => {

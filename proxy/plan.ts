@@ -43,8 +43,11 @@ function protoOf(p: string | undefined): Protocol {
   return v === 'udp' ? 'udp' : v === 'sctp' ? 'sctp' : 'tcp';
 }
 
+const DOTTED_QUAD = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
 function ipv4(text: string | undefined): string | undefined {
   if (!text) return undefined;
+  if (DOTTED_QUAD.test(text)) return text; // the common case, without building a value type
   const ip = tryParseIP(text);
   return ip && ip.family === 4 ? text : undefined;
 }

@@ -90,7 +90,7 @@ export async function startProxy(opts: StartProxyOptions): Promise<Proxy> {
     const plan = planServiceRules({ services: services.list(), slices: slices.list(), pods: pods.list(), node, config }, cache);
     try {
       if (opts.mode === 'iptables') iptKnown = await applyIptablesPlan(netns, plan, full ? undefined : iptKnown);
-      else await applyNftPlan(nft, netns, plan, full ? undefined : previous);
+      else await applyNftPlan(nft, netns, plan, previous, { full });
     } catch (err) {
       metrics.failures.inc();
       previous = undefined; // the kernel state is unknown: next time, a full sync
