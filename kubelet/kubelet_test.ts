@@ -125,6 +125,18 @@ describe('kubelet on a real node netns', { skip: !rootTestsEnabled() }, () => {
     assert.equal((await execOut(k, 'client', ['sh', '-c', 'exit 3'])).exitCode, 3);
   });
 
+  test('port-forward opens a TCP connection to the pod port', async () => {
+    const sock = await k.podStreams.portForward('shop', 'web', 8080, new AbortController().signal);
+    const reply = await new Promise<string>((resolve) => {
+      let buf = '';
+      sock.on('data', (c: Buffer) => (buf += c.toString()));
+      sock.on('end', () => resolve(buf));
+      sock.write('GET /hostname HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    });
+    assert.match(reply, /^HTTP\/1\.1 200 OK/);
+    assert.match(reply, /\r\n\r\nweb$/);
+  });
+
   test('hostPort DNATs the node address to the pod', async () => {
     source.apply(pod('hp', { containers: [{ name: 'c', image: 'hashicorp/http-echo', args: ['-text=via-hostport', '-listen=:5678'], ports: [{ containerPort: 5678, hostPort: 18080 }] }] }));
     await waitFor(source, () => getPod(source, 'hp')?.status?.phase === 'Running', 'hp Running');
@@ -146,10 +158,17 @@ describe('kubelet on a real node netns', { skip: !rootTestsEnabled() }, () => {
   });
 
   test('a crashing container goes into CrashLoopBackOff', async () => {
-    source.apply(pod('crash', { containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'exit 1'] }] }));
+    source.apply(pod('crash', { containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'echo boom; exit 1'] }] }));
     const p = await waitFor(source, () => { const p = getPod(source, 'crash'); return p?.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff' ? p : undefined; }, 'CrashLoopBackOff');
     assert.equal(p.status?.containerStatuses?.[0]?.restartCount, 1);
     assert.equal(p.status?.containerStatuses?.[0]?.lastState?.terminated?.exitCode, 1);
+  });
+
+  test('logs of the previous run survive a restart', async () => {
+    const s = await k.podStreams.logs('shop', 'crash', { previous: true }, new AbortController().signal);
+    let text = '';
+    for await (const c of s) text += String(c);
+    assert.equal(text, 'boom\n');
   });
 
   test('unknown images get the echo server with an Event, SCTP ports an Event', async () => {
