@@ -157,6 +157,15 @@ describe('kubelet on a real node netns', { skip: !rootTestsEnabled() }, () => {
     assert.equal(bad.status?.containerStatuses?.[0]?.state?.terminated?.reason, 'Error');
   });
 
+  test('a pod stuck in an init container can still be deleted', async () => {
+    source.apply(pod('stuck', { terminationGracePeriodSeconds: 1, initContainers: [{ name: 'wait', image: 'busybox', command: ['sleep', '3600'] }], containers: [{ name: 'c', image: 'nginx' }] }));
+    const p = await waitFor(source, () => { const p = getPod(source, 'stuck'); return p?.status?.initContainerStatuses?.[0]?.state?.running ? p : undefined; }, 'init running');
+    assert.equal(p.status?.phase, 'Pending');
+    assert.equal(cond(p, 'Initialized'), 'False');
+    source.apply({ ...p, metadata: { ...p.metadata, deletionTimestamp: new Date().toISOString(), deletionGracePeriodSeconds: 1 } } as KubeObject);
+    await waitFor(source, () => getPod(source, 'stuck') === undefined, 'stuck deleted');
+  });
+
   test('a crashing container goes into CrashLoopBackOff', async () => {
     source.apply(pod('crash', { containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'echo boom; exit 1'] }] }));
     const p = await waitFor(source, () => { const p = getPod(source, 'crash'); return p?.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff' ? p : undefined; }, 'CrashLoopBackOff');

@@ -130,6 +130,11 @@ export class PodWorker {
     this.init = (spec?.initContainers ?? []).map((c) => this.makeRunner(c, true, 0));
     this.containers = (spec?.containers ?? []).map((c) => this.makeRunner(c, false, adopt ? (carried.get(c.name) ?? 0) : 0));
     this.changed();
+    // Not awaited: an init container may run for a long time, and a deletion must not wait for it.
+    void this.runContainers();
+  }
+
+  private async runContainers(): Promise<void> {
     for (const r of this.init) {
       const exitCode = await r.runToCompletion();
       if (exitCode !== 0 || this.stopped) return;
