@@ -8,7 +8,7 @@ import { tmpdir, loadavg, cpus } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
-import { runOk, isRoot } from '../../host/exec.js';
+import { run, isRoot } from '../../host/exec.js';
 import { ensureNetns, deleteNetns } from '../../host/netns.js';
 import { ensureVeth, ensureAddr } from '../../host/link.js';
 import { pidAlive } from '../../host/netproc.js';
@@ -31,21 +31,36 @@ function arg(name: string, dflt: number): number {
 
 /** Starts `iperf3 -s` in the namespace and resolves with its pid once it listens. */
 function iperfServer(netns: string): Promise<number> {
-  const child = spawn('ip', ['netns', 'exec', netns, 'iperf3', '-s', '-p', '5201'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('ip', ['netns', 'exec', netns, 'iperf3', '-s', '-p', '5201', '--forceflush'], { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (b: Buffer) => {
       out += b.toString();
-      if (out.includes('Server listening')) resolve(child.pid!);
+      if (out.includes('Server listening')) {
+        clearTimeout(timer);
+        resolve(child.pid!);
+      }
     });
     child.once('exit', (code) => reject(new Error(`iperf3 -s in ${netns} exited (${code})`)));
+    // iperf3 buffers its output when it is not a terminal; --forceflush makes the line appear.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`iperf3 -s in ${netns} did not start listening`));
+    }, 10_000).unref();
   });
 }
 
 async function iperf(path: Path, seconds: number): Promise<number> {
-  const out = await runOk('iperf3', ['-c', path.serverIP, '-p', '5201', '-t', String(seconds), '-J'], { netns: path.clientNetns, timeoutMs: (seconds + 20) * 1000 });
-  const j = JSON.parse(out) as { end: { sum_received: { bits_per_second: number } } };
-  return j.end.sum_received.bits_per_second / 1e9;
+  let lastError = '';
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const r = await run('iperf3', ['-c', path.serverIP, '-p', '5201', '-t', String(seconds), '-J'], { netns: path.clientNetns, timeoutMs: (seconds + 20) * 1000 });
+    const j = JSON.parse(r.stdout || '{}') as { error?: string; end?: { sum_received?: { bits_per_second: number } } };
+    if (j.end?.sum_received) return j.end.sum_received.bits_per_second / 1e9;
+    // The server takes a moment after one test before it accepts the next ("server is busy").
+    lastError = j.error ?? r.stderr.trim();
+    await new Promise((res) => setTimeout(res, 500));
+  }
+  throw new Error(`iperf3 to ${path.serverIP} from ${path.clientNetns} failed: ${lastError}`);
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
