@@ -7,6 +7,10 @@ import type { ObjectSource } from '../client/source.js';
 import { DEFAULT_CONFIG, type ControllerConfig, type ControllerName } from './config.js';
 import type { ControllerContext } from './context.js';
 import { deploymentController } from './deployment/controller.js';
+import { loadBalancerController } from './loadbalancer/controller.js';
+import { garbageCollector } from './garbagecollector/controller.js';
+import { daemonSetController } from './daemonset/controller.js';
+import { statefulSetController } from './statefulset/controller.js';
 import { replicaSetController } from './replicaset/controller.js';
 import { endpointSliceController } from './endpointslice/controller.js';
 import { ControllerMetrics } from './metrics.js';
@@ -17,6 +21,10 @@ import { schedulerController } from './scheduler/controller.js';
 const FACTORIES: Partial<Record<ControllerName, (ctx: ControllerContext) => Controller>> = {
   deployment: deploymentController,
   replicaset: replicaSetController,
+  statefulset: statefulSetController,
+  daemonset: daemonSetController,
+  garbagecollector: garbageCollector,
+  loadbalancer: loadBalancerController,
   endpointslice: endpointSliceController,
   scheduler: schedulerController,
   nodeipam: nodeIpamController,
