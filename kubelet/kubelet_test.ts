@@ -166,6 +166,14 @@ describe('kubelet on a real node netns', { skip: !rootTestsEnabled() }, () => {
     await waitFor(source, () => getPod(source, 'stuck') === undefined, 'stuck deleted');
   });
 
+  test('a hostNetwork pod runs in the node netns with the node IP', async () => {
+    source.apply(pod('hostnet', { hostNetwork: true, containers: [{ name: 'c', image: 'nginx', ports: [{ containerPort: 18090 }] }] }));
+    const p = await waitFor(source, () => { const p = getPod(source, 'hostnet'); return p?.status?.phase === 'Running' ? p : undefined; }, 'hostnet Running');
+    assert.equal(p.status?.podIP, t.node.ip);
+    const r = await run('curl', ['-s', '--max-time', '5', '--retry', '20', '--retry-connrefused', '--retry-delay', '0', 'http://127.0.0.1:18090/'], { netns: t.node.netns });
+    assert.match(r.stdout, /^Hostname: hostnet\n/);
+  });
+
   test('a crashing container goes into CrashLoopBackOff', async () => {
     source.apply(pod('crash', { containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'echo boom; exit 1'] }] }));
     const p = await waitFor(source, () => { const p = getPod(source, 'crash'); return p?.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff' ? p : undefined; }, 'CrashLoopBackOff');
