@@ -10,6 +10,8 @@ import { realNft, type Nft } from '../host/nft.js';
 import { ANNOTATION_POD_WEIGHT, isAlgorithm } from './algorithm.js';
 import { NodeAgent } from './agent.js';
 import { applyIptablesPlan, applyNftPlan, cleanupIptables } from './apply.js';
+import { staleUdpIPs } from './conntrack_plan.js';
+import { flushConntrackForIP } from '../host/conntrack.js';
 import type { IptablesExisting } from './iptables_render.js';
 import { ProxyMetrics, triggerTimeOf } from './metrics.js';
 import { FAMILY, TABLE } from './names.js';
@@ -99,8 +101,11 @@ export async function startProxy(opts: StartProxyOptions): Promise<Proxy> {
       await metrics.refresh();
       throw err;
     }
+    const stale = staleUdpIPs(previous ?? last, plan);
     previous = plan;
     last = plan;
+    // Best effort: a failed flush only delays the switch until conntrack times the entry out.
+    for (const ip of stale) await flushConntrackForIP(netns, ip, { proto: 'udp' }).catch(() => 0);
     if (full) lastFull = clock.now();
     const reply = (await (await agentFor(plan))?.sendPlan(plan)) ?? { errors: [] };
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
