@@ -15,6 +15,8 @@ export interface ContainerHost {
   /** Called whenever anything status-relevant changed. */
   changed(): void;
   event(type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): void;
+  /** Metrics hooks (optional, so tests can leave them out). */
+  observe?(what: 'started' | 'restarted' | `probe:${string}:${'successful' | 'failed'}`): void;
 }
 
 export interface ContainerSetup {
@@ -112,6 +114,7 @@ export class ContainerRunner extends EventEmitter {
     this.host.event('Normal', 'Pulled', `Container image "${s.spec.image}" already present on machine`, this.fieldPath);
     this.host.event('Normal', 'Created', `Created container ${this.name}`, this.fieldPath);
     this.host.event('Normal', 'Started', `Started container ${this.name}`, this.fieldPath);
+    this.host.observe?.('started');
     const sp = s.spec;
     this.started = !sp.startupProbe;
     this.ready = !this.setup.init && !sp.readinessProbe && this.started;
@@ -170,6 +173,7 @@ export class ContainerRunner extends EventEmitter {
     this.host.changed();
     this.later(delayMs, () => {
       this.restartCount++;
+      this.host.observe?.('restarted');
       this.start();
     });
   }
@@ -195,6 +199,7 @@ export class ContainerRunner extends EventEmitter {
       if (run !== this.runId || this.stopping || this.state.kind !== 'running') return;
       const r = await runProbe(p, target);
       if (run !== this.runId || this.stopping || this.state.kind !== 'running') return;
+      this.host.observe?.(`probe:${kind === 'startup' ? 'Startup' : kind === 'liveness' ? 'Liveness' : 'Readiness'}:${r.ok ? 'successful' : 'failed'}`);
       if (r.ok) {
         bad = 0;
         ok++;

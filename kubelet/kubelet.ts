@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type net from 'node:net';
 import type { ConfigMap, Node, Pod, Secret, Service } from '../api/types.js';
 import type { EnvLookup } from './env.js';
+import { KubeletMetrics } from './metrics.js';
 import { errorMessage } from '../api/errors.js';
 import { R, type Change, type ObjectSource } from '../client/source.js';
 import { nodeArgv } from '../host/entry.js';
@@ -57,6 +58,8 @@ export interface Kubelet {
   podNetns(namespace: string, name: string): string | undefined;
   /** Resolves when no pod operation is in flight (tests, benchmarks). */
   idle(): Promise<void>;
+  /** Prometheus registry (kubelet_pod_start_duration_seconds, kubelet_running_pods, prober_probe_total …). */
+  readonly metrics: KubeletMetrics;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -90,8 +93,10 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
     services: (ns) => services.list(ns) as unknown as Service[],
   };
 
+  const metrics = new KubeletMetrics(() => [...workers.values()].filter((w) => !w.terminating).length);
   const ctx: PodContext = {
     lookup,
+    metrics,
     nodeName: n.name,
     nodeNetns: n.netns,
     nodeIP: n.ip,
@@ -253,6 +258,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
     podIP: (ns, name) => findPod(ns, name)?.podIP,
     podNetns: (ns, name) => findPod(ns, name)?.netns,
     idle,
+    metrics,
     async stop(o = {}) {
       stopping = true;
       clearInterval(heartbeat);

@@ -212,6 +212,14 @@ describe('kubelet on a real node netns', { skip: !rootTestsEnabled() }, () => {
     assert.equal(exitCode, 5);
   });
 
+  test('metrics count pods, starts, restarts and probes', async () => {
+    const text = await k.metrics.text();
+    assert.match(text, /^kubelet_running_pods \d+$/m);
+    assert.match(text, /^kubelet_pod_start_duration_seconds_count [1-9]\d*$/m);
+    assert.match(text, /^prober_probe_total\{probe_type="Readiness",result="failed"\} [1-9]/m);
+    assert.match(text, /^podnet_kubelet_container_restarts_total [1-9]/m);
+  });
+
   test('the node heartbeat moves lastHeartbeatTime', async () => {
     const ready = () => (source.informer(R.nodes).get(undefined, 'n1') as { status?: { conditions?: { type: string; lastHeartbeatTime?: string }[] } }).status?.conditions?.find((c) => c.type === 'Ready')?.lastHeartbeatTime;
     const first = ready();

@@ -2,6 +2,7 @@
 // hosts), init containers in order, then the containers; status written as it changes; teardown
 // with the grace period, CNI DEL and netns removal.
 import fs from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import type { Container, Pod } from '../api/types.js';
 import { errorMessage } from '../api/errors.js';
@@ -10,6 +11,7 @@ import { listAddrs } from '../host/link.js';
 import type { PodNetworkDriver, Attachment } from './cni.js';
 import { ContainerRunner } from './container.js';
 import { containerEnv, expandContainer, type EnvLookup } from './env.js';
+import type { KubeletMetrics } from './metrics.js';
 import { buildHosts, podHostname } from './hosts.js';
 import { podNetnsName } from './names.js';
 import { baseEnv, signalGroup } from './process.js';
@@ -35,6 +37,7 @@ export interface PodContext {
   readonly podnetArgv: readonly string[];
   readonly repoRoot: string;
   readonly lookup?: EnvLookup;
+  readonly metrics?: KubeletMetrics;
   writeStatus(pod: Pod): Promise<void>;
   event(pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): void;
   /** Something about hostPorts may have changed. */
@@ -58,6 +61,8 @@ export class PodWorker {
   private initialized = false;
   private sandboxReady = false;
   private startTime = new Date().toISOString();
+  private readonly seenAt = performance.now();
+  private startObserved = false;
   private lastStatus = '';
   private statusChain: Promise<void> = Promise.resolve();
   private statusQueued = false;
@@ -111,10 +116,13 @@ export class PodWorker {
         this.podIP = (await listAddrs(this.netns, 'eth0'))[0]?.split('/')[0];
       }
       if (!this.podIP) {
+        const t0 = performance.now();
         await ensureNetns(this.netns);
         try {
           this.podIP = (await this.ctx.network.add(this.attachment())).ips[0];
+          this.ctx.metrics?.sandbox.observe((performance.now() - t0) / 1000);
         } catch (e) {
+          this.ctx.metrics?.sandboxErrors.inc();
           this.ctx.event(this.pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${errorMessage(e)}`);
           await deleteNetns(this.netns).catch(() => {});
           throw e;
@@ -208,7 +216,17 @@ export class PodWorker {
         init,
         restartCount,
       },
-      { changed: () => this.changed(), event: (t, r, m, f) => this.ctx.event(this.pod, t, r, m, f) },
+      {
+        changed: () => this.changed(),
+        event: (t, r, m, f) => this.ctx.event(this.pod, t, r, m, f),
+        observe: (what) => {
+          const m = this.ctx.metrics;
+          if (!m) return;
+          if (what === 'started') m.startedContainers.inc();
+          else if (what === 'restarted') m.restarts.inc();
+          else m.probes.inc({ probe_type: what.split(':')[1], result: what.split(':')[2] });
+        },
+      },
     );
   }
 
@@ -234,6 +252,10 @@ export class PodWorker {
       await new Promise((r) => setImmediate(r));
       this.statusQueued = false;
       const status = buildPodStatus(this.pod, this.view(), new Date().toISOString());
+      if (!this.startObserved && status.phase === 'Running' && this.containers.length && this.containers.every((r) => r.running)) {
+        this.startObserved = true;
+        this.ctx.metrics?.podStart.observe((performance.now() - this.seenAt) / 1000);
+      }
       const text = JSON.stringify(status);
       if (text === this.lastStatus) return;
       this.lastStatus = text;
