@@ -54,7 +54,8 @@ export function loadBalancerController(ctx: ControllerContext): Controller {
   };
 
   const setStatus = async (svc: Service, ips: string[]) => {
-    const loadBalancer = ips.length ? { ingress: ips.map((ip) => ({ ip, ipMode: 'VIP' })) } : {};
+    // null, not [], so the merge patch removes the field (kubectl then shows <pending>).
+    const loadBalancer = { ingress: ips.length ? ips.map((ip) => ({ ip, ipMode: 'VIP' })) : null };
     await ctx.client.patch(R.services, svc.metadata!.namespace, svc.metadata!.name!, { status: { loadBalancer } }, 'merge', { subresource: 'status' });
     ctx.metrics.writes.inc({ controller: NAME, verb: 'status' });
     assumed.set(objectKey(svc), ips);
