@@ -204,7 +204,8 @@ describe('kubelet on a real node netns', { skip: !rootTestsEnabled() }, () => {
     const stdin = new (await import('node:stream')).PassThrough();
     let out = '';
     const stdout = new Writable({ write: (c, _e, cb) => ((out += c.toString()), cb()) });
-    const done = k.podStreams.attach({ namespace: 'shop', pod: 'debug', tty: true, stdin, stdout, signal: new AbortController().signal });
+    // As the apiserver sends it: an exec without a command.
+    const done = k.podStreams.exec({ namespace: 'shop', pod: 'debug', command: [], tty: true, stdin, stdout, signal: new AbortController().signal });
     stdin.write('echo attached-$((40+2))\n');
     stdin.write('exit 5\n');
     const { exitCode } = await done;

@@ -30,7 +30,7 @@ function lookup(d: StreamDeps, namespace: string, pod: string, container?: strin
 }
 
 export function podStreams(d: StreamDeps): KubeletStreams {
-  return {
+  const streams: KubeletStreams = {
     async logs(namespace: string, pod: string, o: LogOptions, signal: AbortSignal): Promise<Readable> {
       const { r } = lookup(d, namespace, pod, o.container);
       const text = selectLogText(r.log.read(o.previous ?? false), o);
@@ -53,8 +53,9 @@ export function podStreams(d: StreamDeps): KubeletStreams {
     },
 
     async exec(req: ExecRequest): Promise<{ exitCode: number }> {
+      // The apiserver sends pods/attach as an exec without a command (apiserver/streams/exec.ts).
+      if (!req.command.length) return streams.attach(req);
       const { w, r } = lookup(d, req.namespace, req.pod, req.container);
-      if (!req.command.length) throw new PodnetError('KUBELET_EXEC_INVALID', 'kubelet: exec needs a command');
       const child = spawnInNetns(w.netns, req.command, { env: { ...r.setup.env, ...(req.tty ? { TERM: 'xterm' } : {}) }, cwd: r.setup.cwd, stdin: !!req.stdin, tty: req.tty });
       if (req.stdin && child.stdin) req.stdin.pipe(child.stdin);
       child.stdin?.on('error', () => {});
@@ -109,4 +110,5 @@ export function podStreams(d: StreamDeps): KubeletStreams {
       });
     },
   };
+  return streams;
 }

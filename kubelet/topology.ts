@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { ensureNetns, setSysctl, listNetns, deleteNetns, netnsPids } from '../host/netns.js';
-import { ensureBridge, ensureVeth, setMaster, ensureAddr, ensureRoute, ensureVxlan, ensureFdb, ensureNeigh } from '../host/link.js';
+import { ensureBridge, ensureVeth, setMaster, ensureAddr, ensureRoute, ensureVxlan, ensureFdb, ensureNeigh, ensureMultipathRoute } from '../host/link.js';
 import { realNft, type Nft } from '../host/nft.js';
 import { podnetConfList, referenceConfList } from '../cni/conflist.js';
 import { ensureInternet, stopInternet, type InternetInfo } from './internet.js';
@@ -107,6 +107,7 @@ export async function ensureClusterNetwork(spec: ClusterNetworkSpec, opts: { nft
   const nodes = plan.nodes.map((n) => nodeNetwork(spec.stateDir, n));
   await Promise.all(plan.nodes.map((n, i) => ensureNode(plan, n, nodes[i]!, spec, nft)));
   for (const r of plan.underlayRoutes) await ensureRoute(plan.underlayNetns, r.dst, { via: r.via });
+  for (const r of plan.loadBalancerRoutes) await ensureMultipathRoute(plan.underlayNetns, r.dst, r.vias);
   await fs.mkdir(join(spec.stateDir, 'network'), { recursive: true });
   await writeAtomic(join(spec.stateDir, 'network', 'cluster.json'), JSON.stringify({ spec, nodes }, null, 2) + '\n');
   return { underlayNetns: plan.underlayNetns, underlayGateway: plan.underlayGateway, nodes, internet };

@@ -1,6 +1,6 @@
 // The cluster network as data: namespace names, addresses, links and routes per node, computed
 // from the spec without touching the host. `ensureClusterNetwork` writes this plan.
-import { parseCIDR, nthIP, formatIP, cidrSize, type CIDR } from '../api/ip.js';
+import { parseCIDR, parseIP, nthIP, formatIP, cidrSize, cidrContains, type CIDR } from '../api/ip.js';
 import { linkName, macFor } from '../host/link.js';
 import { INTERNET } from './internet_zone.js';
 
@@ -14,6 +14,11 @@ export interface ClusterNetworkSpec {
   readonly underlayCIDR?: string;
   /** Cluster state directory; topology files go under nodes/<node>/ and network/. */
   readonly stateDir: string;
+  /**
+   * Where LoadBalancer IPs live; the underlay routes them to the nodes (ECMP), like a BGP-speaking
+   * load balancer would. Default 172.18.255.192/26 (holds the default pool .200–.250).
+   */
+  readonly loadBalancerCIDRs?: readonly string[];
   /** Which CNI plugins the nodes' conflists name: podnet-cni (default) or the reference plugins. */
   readonly cni?: 'podnet' | 'reference';
 }
@@ -63,6 +68,8 @@ export interface ClusterPlan {
   readonly underlayGateway: string;
   readonly underlayPrefix: number;
   readonly underlayRoutes: readonly PlannedRoute[];
+  /** LoadBalancer ranges routed by the underlay over every node (ECMP). */
+  readonly loadBalancerRoutes: readonly { readonly dst: string; readonly vias: readonly string[] }[];
   readonly nodes: readonly NodePlan[];
 }
 
@@ -127,6 +134,11 @@ export function planCluster(spec: ClusterNetworkSpec): ClusterPlan {
       ...base.map((b) => ({ dst: b.podCIDR, via: b.ip })),
       ...INTERNET.ranges.filter((r) => !r.startsWith('198.51.100.')).map((dst) => ({ dst, via: INTERNET.routerLinkIP })),
     ],
+    loadBalancerRoutes: (spec.loadBalancerCIDRs ?? (spec.underlayCIDR ? [] : ['172.18.255.192/26'])).map((dst) => {
+      const lb = parseCIDR(dst, { strict: true });
+      if (base.some((b) => cidrContains(lb, parseIP(b.ip)))) throw new RangeError(`topology: load balancer range "${dst}" overlaps the node addresses`);
+      return { dst, vias: base.map((b) => b.ip) };
+    }),
     nodes,
   };
 }

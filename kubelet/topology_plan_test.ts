@@ -72,3 +72,9 @@ table ip podnet-egress {
 `,
   );
 });
+
+test('LoadBalancer IPs are routed by the underlay over every node', () => {
+  const p = planCluster({ cluster: 'c1', nodes, backend: 'host-gw', stateDir: '/x' });
+  assert.deepEqual(p.loadBalancerRoutes, [{ dst: '172.18.255.192/26', vias: ['172.18.0.2', '172.18.0.3', '172.18.0.4'] }]);
+  assert.throws(() => planCluster({ cluster: 'c1', nodes, backend: 'host-gw', stateDir: '/x', loadBalancerCIDRs: ['172.18.0.0/24'] }), /overlaps the node addresses/);
+});
