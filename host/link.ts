@@ -215,6 +215,13 @@ export async function ensureRoute(ns: string | undefined, dst: string, opts: Rou
   await ip(ns, args);
 }
 
+/** A multipath (ECMP) route to `dst` over several gateways; one gateway is a plain route. */
+export async function ensureMultipathRoute(ns: string | undefined, dst: string, vias: readonly string[]): Promise<void> {
+  if (vias.length === 0) throw new TypeError(`host: multipath route to "${dst}" needs at least one gateway`);
+  if (vias.length === 1) return ensureRoute(ns, dst, { via: vias[0] });
+  await ip(ns, ['route', 'replace', dst, ...vias.flatMap((v) => ['nexthop', 'via', v])]);
+}
+
 export async function deleteRoute(ns: string | undefined, dst: string): Promise<void> {
   const r = await run('ip', ipArgs(ns, ['route', 'del', dst]));
   if (r.code !== 0 && !GONE.test(r.stderr)) {

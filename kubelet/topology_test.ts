@@ -109,6 +109,19 @@ function podToPodSuite(backend: Backend, cni: 'podnet' | 'reference', nodeCount:
       });
     }
 
+    if (opts.internet) {
+      test('the internet reaches a LoadBalancer IP through the underlay\'s routes to the nodes, without NAT', async () => {
+        const lbIP = '172.18.255.210';
+        for (const n of h.net!.nodes) {
+          // Stands in for kube-proxy's DNAT: each node answers on the LB IP itself.
+          await runOk('ip', ['addr', 'replace', `${lbIP}/32`, 'dev', 'lo'], { netns: n.netns });
+          await whoami(h, n.netns, n.name);
+        }
+        const reply = await ask(h.net!.internet.netns, lbIP);
+        assert.match(reply, /^node[1-3] 198\.51\.100\.2\n$/);
+      });
+    }
+
     if (opts.manyPods) {
       test('100 pods (100 CNI ADDs) come up across the nodes with unique IPs', async () => {
         const ips: string[] = [];
