@@ -13,7 +13,7 @@ import { startApiServer } from '../apiserver/server.js';
 import { ensurePki, writeKubeconfig } from '../apiserver/pki.js';
 import { KubeClient } from '../client/kube.js';
 import { kubeSource } from '../client/kube.js';
-import { startControllers } from '../controllers/index.js';
+import { startControllers } from '../controllers/controllers.js';
 import { R, type ObjectSource } from '../client/source.js';
 import type { Pod } from '../api/types.js';
 

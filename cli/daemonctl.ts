@@ -76,7 +76,7 @@ export function spawnDaemon(config: ClusterConfig): number {
   rmSync(paths.status, { force: true });
   writeFileSync(paths.progress, '');
   const log = openSync(paths.log, 'a');
-  const child = spawn(process.execPath, [join(packageRoot(), 'dist', 'cli', 'main.js'), '__daemon', '--name', config.name], {
+  const child = spawn(process.execPath, [join(packageRoot(), 'bin', 'podnet'), '__daemon', '--name', config.name], {
     detached: true,
     stdio: ['ignore', log, log],
     env: { ...process.env, PODNET_HOME: podnetHome() },
