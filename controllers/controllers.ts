@@ -12,6 +12,8 @@ import { garbageCollector } from './garbagecollector/controller.js';
 import { daemonSetController } from './daemonset/controller.js';
 import { statefulSetController } from './statefulset/controller.js';
 import { replicaSetController } from './replicaset/controller.js';
+import { endpointsController } from './endpoints/controller.js';
+import { endpointSliceMirroringController } from './endpointslice/mirroring.js';
 import { endpointSliceController } from './endpointslice/controller.js';
 import { ControllerMetrics } from './metrics.js';
 import { nodeIpamController } from './nodeipam/controller.js';
@@ -26,6 +28,8 @@ const FACTORIES: Partial<Record<ControllerName, (ctx: ControllerContext) => Cont
   garbagecollector: garbageCollector,
   loadbalancer: loadBalancerController,
   endpointslice: endpointSliceController,
+  endpoints: endpointsController,
+  endpointslicemirroring: endpointSliceMirroringController,
   scheduler: schedulerController,
   nodeipam: nodeIpamController,
 };

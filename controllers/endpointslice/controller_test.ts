@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { EndpointSlice, Pod } from '../../api/types.js';
+import type { EndpointSlice, Endpoints, Pod } from '../../api/types.js';
 import { R } from '../../client/source.js';
 import { startTestCluster, type TestCluster } from '../testing/cluster.js';
 
@@ -53,4 +53,17 @@ test('a selectorless Service with a user-made slice is left alone', async () => 
   } as EndpointSlice);
   await c.manager.idle();
   assert.deepEqual(slicesOf('ext').map((s) => s.metadata?.name), ['ext-1']);
+});
+
+test('the legacy Endpoints of a selector Service list its ready pods', async () => {
+  const e = await c.until('Endpoints web', () => c.list<Endpoints>(R.endpoints, 'default').find((x) => x.metadata?.name === 'web' && (x.subsets?.[0]?.addresses?.length ?? 0) === 2));
+  assert.deepEqual(e.subsets?.[0]?.ports, [{ name: '', port: 8080, protocol: 'TCP' }]);
+});
+
+test('hand-written Endpoints of a selectorless Service are mirrored into a slice', async () => {
+  await c.client.create(R.services, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'db', namespace: 'default' }, spec: { ports: [{ port: 5432 }] } });
+  await c.client.create(R.endpoints, { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'db', namespace: 'default' }, subsets: [{ addresses: [{ ip: '192.0.2.20' }], ports: [{ port: 5432 }] }] } as Endpoints);
+  const s = await c.until('mirrored slice', () => slicesOf('db').find((x) => x.metadata?.labels?.['endpointslice.kubernetes.io/managed-by'] === 'endpointslicemirroring-controller.k8s.io'));
+  assert.deepEqual(s.endpoints.map((e) => e.addresses[0]), ['192.0.2.20']);
+  assert.equal(s.metadata?.ownerReferences?.[0]?.kind, 'Endpoints');
 });

@@ -25,12 +25,18 @@ function canonical(eps: readonly Endpoint[]): string {
   return JSON.stringify([...eps].sort((a, b) => (epKey(a) < epKey(b) ? -1 : 1)));
 }
 
-export function sliceLabels(svc: Service): Record<string, string> {
+/** Who writes the slices, and whom they belong to: the Service, or (mirroring) its Endpoints. */
+export interface SliceOwner {
+  managedBy: string;
+  owner?: OwnerReference;
+}
+
+export function sliceLabels(svc: Service, managedBy = MANAGED_BY): Record<string, string> {
   const labels: Record<string, string> = {};
   // Upstream copies the Service's labels onto its slices (so selectors on them work), then sets its own.
   for (const [k, v] of Object.entries(svc.metadata?.labels ?? {})) labels[k] = v;
   labels[SERVICE_NAME_LABEL] = svc.metadata!.name!;
-  labels[MANAGED_BY_LABEL] = MANAGED_BY;
+  labels[MANAGED_BY_LABEL] = managedBy;
   if (svc.spec?.clusterIP === 'None') labels[HEADLESS_LABEL] = '';
   return labels;
 }
@@ -40,21 +46,21 @@ function sameLabels(a: Record<string, string> | undefined, b: Record<string, str
   return ka.length === Object.keys(b).length && ka.every((k) => a![k] === b[k]);
 }
 
-function newSlice(svc: Service, group: { addressType: string; ports: EndpointSlice['ports'] }, endpoints: Endpoint[]): EndpointSlice {
-  const owner: OwnerReference = { apiVersion: 'v1', kind: 'Service', name: svc.metadata!.name!, uid: svc.metadata!.uid ?? '', controller: true, blockOwnerDeletion: true };
+function newSlice(svc: Service, group: { addressType: string; ports: EndpointSlice['ports'] }, endpoints: Endpoint[], by?: SliceOwner): EndpointSlice {
+  const owner: OwnerReference = by?.owner ?? { apiVersion: 'v1', kind: 'Service', name: svc.metadata!.name!, uid: svc.metadata!.uid ?? '', controller: true, blockOwnerDeletion: true };
   return {
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
-    metadata: { generateName: `${svc.metadata!.name}-`, namespace: svc.metadata!.namespace, labels: sliceLabels(svc), ownerReferences: [owner] },
+    metadata: { generateName: `${svc.metadata!.name}-`, namespace: svc.metadata!.namespace, labels: sliceLabels(svc, by?.managedBy), ownerReferences: [owner] },
     addressType: group.addressType,
     endpoints,
     ports: group.ports,
   };
 }
 
-export function planSlices(svc: Service, desired: readonly EndpointGroup[], existing: readonly EndpointSlice[], maxPerSlice: number): SlicePlan {
+export function planSlices(svc: Service, desired: readonly EndpointGroup[], existing: readonly EndpointSlice[], maxPerSlice: number, by?: SliceOwner): SlicePlan {
   const plan: SlicePlan = { create: [], update: [], delete: [] };
-  const labels = sliceLabels(svc);
+  const labels = sliceLabels(svc, by?.managedBy);
   const byGroup = new Map<string, EndpointSlice[]>();
   for (const s of existing) {
     const k = groupKey(s.addressType, s.ports ?? []);
@@ -68,7 +74,7 @@ export function planSlices(svc: Service, desired: readonly EndpointGroup[], exis
     const family = serviceFamilies(svc)[0] ?? 'IPv4';
     const keep = existing.find((s) => s.addressType === family && (s.ports ?? []).length === 0);
     for (const s of existing) if (s !== keep) plan.delete.push(s);
-    if (!keep) plan.create.push(newSlice(svc, { addressType: family, ports: [] }, []));
+    if (!keep) plan.create.push(newSlice(svc, { addressType: family, ports: [] }, [], by));
     else if ((keep.endpoints ?? []).length > 0 || !sameLabels(keep.metadata?.labels, labels)) {
       plan.update.push({ ...keep, metadata: { ...keep.metadata, labels }, endpoints: [] });
     }
@@ -115,7 +121,7 @@ export function planSlices(svc: Service, desired: readonly EndpointGroup[], exis
       if (k.endpoints.length === 0) plan.delete.push(k.slice);
       else if (k.changed) plan.update.push({ ...k.slice, metadata: { ...k.slice.metadata, labels }, endpoints: k.endpoints });
     }
-    while (rest.length) plan.create.push(newSlice(svc, group, rest.splice(0, maxPerSlice)));
+    while (rest.length) plan.create.push(newSlice(svc, group, rest.splice(0, maxPerSlice), by));
   }
   for (const [key, slices] of byGroup) if (!usedGroups.has(key)) plan.delete.push(...slices);
   return plan;
