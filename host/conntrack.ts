@@ -1,5 +1,6 @@
 // conntrack entries inside a node's namespace: flushed when an endpoint goes away so that UDP
 // "connections" (DNS!) stop going to the dead backend.
+import { spawn } from 'node:child_process';
 import { run } from './exec.js';
 import { PodnetError } from '../api/errors.js';
 
@@ -52,4 +53,45 @@ export function parseConntrackLine(line: string): ConntrackEntry | undefined {
     replySrc: src[1],
     replyDst: dst[1],
   };
+}
+
+export interface ConntrackEvent extends ConntrackEntry {
+  /** NEW, UPDATE or DESTROY. */
+  readonly type: string;
+}
+
+export interface ConntrackWatch {
+  readonly pid: number;
+  stop(): Promise<void>;
+}
+
+/** Streams conntrack events (`conntrack -E`) of a namespace to `onEvent` until stopped. */
+export function watchConntrack(netns: string, onEvent: (e: ConntrackEvent) => void, opts: { types?: readonly string[] } = {}): Promise<ConntrackWatch> {
+  const args = ['netns', 'exec', netns, 'conntrack', '-E', '-b', '1048576'];
+  if (opts.types?.length) args.push('-e', opts.types.join(','));
+  const child = spawn('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let buf = '';
+  child.stdout.on('data', (b: Buffer) => {
+    buf += b.toString();
+    let nl: number;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, nl).trim();
+      buf = buf.slice(nl + 1);
+      const m = /^\[(\w+)\]\s+(.*)$/.exec(line);
+      const entry = m ? parseConntrackLine(m[2]!) : undefined;
+      if (m && entry) onEvent({ ...entry, type: m[1]! });
+    }
+  });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  return new Promise((resolve, reject) => {
+    child.once('error', (e) => reject(new PodnetError('HOST_EXEC_FAILED', `host: cannot run conntrack -E in "${netns}": ${e.message}`)));
+    // conntrack -E prints nothing until the first event, so there is no "subscribed" signal:
+    // events in the first moments after spawn may be missed.
+    child.once('spawn', () => setImmediate(() => resolve({ pid: child.pid!, stop })));
+  });
 }
