@@ -5,7 +5,7 @@ import type { KubeObject } from '../api/types.js';
 import { applyDefaults, prepareForUpdate } from '../api/defaults.js';
 import { fieldSelectorMatches, parseFieldSelector, type FieldSelector } from '../api/fieldselector.js';
 import { validateObject } from '../api/validation/index.js';
-import { jsonPatch, mergePatch, serverSideApply, strategicMergePatch } from './patch/index.js';
+import { jsonPatch, mergePatch, recordUpdateManager, serverSideApply, strategicMergePatch } from './patch/index.js';
 import { decodeProtobufObject } from './protobuf/index.js';
 
 export interface Deps {
@@ -23,6 +23,8 @@ export interface Deps {
     applied: KubeObject,
     opts: { manager: string; force: boolean; kind: string },
   ): { object: KubeObject; conflicts: { field: string; manager: string }[] };
+  /** managedFields bookkeeping for a non-apply write by `manager`. */
+  recordUpdateManager(old: KubeObject | undefined, updated: KubeObject, manager: string): KubeObject;
   decodeProtobufObject(body: Uint8Array): KubeObject;
 }
 
@@ -36,5 +38,6 @@ export const DEFAULT_DEPS: Deps = {
   jsonPatch,
   mergePatch,
   serverSideApply,
+  recordUpdateManager,
   decodeProtobufObject,
 };

@@ -75,8 +75,17 @@ export function verbOf(method: string, path: ResourcePath, q: URLSearchParams): 
   }
 }
 
+/** The field manager of a write: ?fieldManager=, else the client's user-agent name, as upstream does. */
+function fieldManager(req: IncomingMessage, q: URLSearchParams): string {
+  const explicit = q.get('fieldManager');
+  if (explicit) return explicit;
+  const ua = String(req.headers['user-agent'] ?? '').split('/')[0]!.trim();
+  return ua || 'unknown';
+}
+
 export async function handleResource(ctx: Context, req: IncomingMessage, res: ServerResponse, path: ResourcePath, q: URLSearchParams): Promise<number> {
   const { registry } = ctx;
+  const manager = fieldManager(req, q);
   const { info, namespace, name, subresource } = path;
   const method = req.method ?? 'GET';
   const table = wantsTable(req);
@@ -158,7 +167,7 @@ export async function handleResource(ctx: Context, req: IncomingMessage, res: Se
       }
       if (name) throw methodNotAllowed(method);
       const body = decodeObject(req, await readBody(req), ctx.deps);
-      const created = await registry.create(info, namespace, body, { dryRun: dryRun(q) });
+      const created = await registry.create(info, namespace, body, { dryRun: dryRun(q), fieldManager: manager });
       sendJSON(res, 201, created);
       return 201;
     }
@@ -166,18 +175,18 @@ export async function handleResource(ctx: Context, req: IncomingMessage, res: Se
       if (!name) throw methodNotAllowed(method);
       const body = decodeObject(req, await readBody(req), ctx.deps);
       if (subresource === 'scale') {
-        const { object } = await registry.modify(info, namespace, name, (live) => withScale(live!, body), { dryRun: dryRun(q) });
+        const { object } = await registry.modify(info, namespace, name, (live) => withScale(live!, body), { dryRun: dryRun(q), fieldManager: manager });
         sendJSON(res, 200, toScale(object));
         return 200;
       }
-      const updated = await registry.update(info, namespace, name, body, { dryRun: dryRun(q), subresource });
+      const updated = await registry.update(info, namespace, name, body, { dryRun: dryRun(q), subresource, fieldManager: manager });
       sendJSON(res, 200, updated);
       return 200;
     }
     case 'PATCH': {
       if (!name) throw methodNotAllowed(method);
       const { type, patch } = decodePatch(req, await readBody(req));
-      const opts = { dryRun: dryRun(q), subresource };
+      const opts = { dryRun: dryRun(q), subresource, fieldManager: manager };
       if (subresource === 'scale') {
         const { object } = await registry.modify(info, namespace, name, (live) => withScale(live!, applyPatch(ctx.deps, type, toScale(live!), patch, 'Scale')), opts);
         sendJSON(res, 200, toScale(object));
@@ -197,7 +206,7 @@ export async function handleResource(ctx: Context, req: IncomingMessage, res: Se
             if (r.conflicts.length > 0 && !force) throw applyConflict(info.kind, name, r.conflicts, apiVersionOf(info));
             return r.object;
           },
-          { ...opts, createIfMissing: !subresource },
+          { ...opts, createIfMissing: !subresource, applied: true },
         );
         sendJSON(res, created ? 201 : 200, object);
         return created ? 201 : 200;

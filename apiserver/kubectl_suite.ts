@@ -146,6 +146,19 @@ export function kubectlSuite(label: string, makeStorage: () => Promise<Storage> 
           assert.deepEqual(JSON.parse(await ok('get', 'cm', 'ssa', '-n', ns, '-o', 'json')).data, { a: '3' });
         });
 
+        test('server-side apply reports a conflict with another manager; --force-conflicts takes the field', async () => {
+          const deploy = (replicas: number) =>
+            `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: owned, namespace: ${ns}}\nspec:\n  replicas: ${replicas}\n  selector: {matchLabels: {app: owned}}\n  template:\n    metadata: {labels: {app: owned}}\n    spec:\n      containers: [{name: c, image: nginx}]\n`;
+          assert.equal((await k.run(['apply', '--server-side', '-f', '-'], { stdin: deploy(2) })).code, 0);
+          await ok('scale', 'deploy', 'owned', '-n', ns, '--replicas', '5');
+          const clash = await k.run(['apply', '--server-side', '-f', '-'], { stdin: deploy(3) });
+          assert.notEqual(clash.code, 0);
+          assert.match(clash.stderr, /Apply failed with 1 conflict: conflict with "[^"]+" using apps\/v1: \.spec\.replicas/);
+          const forced = await k.run(['apply', '--server-side', '--force-conflicts', '-f', '-'], { stdin: deploy(3) });
+          assert.equal(forced.code, 0, forced.stderr);
+          assert.equal(JSON.parse(await ok('get', 'deploy', 'owned', '-n', ns, '-o', 'json')).spec.replicas, 3);
+        });
+
         test('label, annotate, patch and scale change the live objects', async () => {
           await ok('label', 'svc', 'web', '-n', ns, 'team=blue');
           await ok('annotate', 'svc', 'web', '-n', ns, 'note=hi');

@@ -17,6 +17,10 @@ const NAMESPACES = resourceByPlural('', 'namespaces')!;
 
 export interface WriteOptions {
   readonly dryRun?: boolean;
+  /** Who writes, for managedFields (defaults to "unknown"). */
+  readonly fieldManager?: string;
+  /** The object comes from server-side apply, which has done the managedFields bookkeeping. */
+  readonly applied?: boolean;
 }
 
 export interface DeleteOptions extends WriteOptions {
@@ -215,6 +219,7 @@ export class Registry {
     }
     if (info.kind === 'Pod') obj.status = { phase: 'Pending', ...(obj.status as object) };
     if (info.kind === 'Secret') foldStringData(obj);
+    if (!opts.applied) obj = this.deps.recordUpdateManager(undefined, obj, opts.fieldManager ?? 'unknown');
     return this.write(info, undefined, obj, opts);
   }
 
@@ -286,6 +291,7 @@ export class Registry {
         mm(next).labels = { ...mm(next).labels, 'kubernetes.io/metadata.name': mm(next).name! };
       }
     }
+    if (!opts.applied) next = this.deps.recordUpdateManager(old, next, opts.fieldManager ?? 'unknown');
     const m = mm(next);
     m.generation = (old.metadata?.generation ?? 1) + (specOf(next) !== specOf(old) ? 1 : 0);
     delete m.resourceVersion;
