@@ -84,4 +84,10 @@ describe('kubelet behind the apiserver, driven by kubectl', { skip: !rootTestsEn
     assert.match(events, /Started/);
     assert.match(events, /Killing/);
   });
+  test('kubectl run -i --rm busybox -- sh attaches to the shell', async () => {
+    const r = await kubectl.run(['run', 'debug', '-i', '--rm', '--restart=Never', '--image=busybox', '--overrides={"spec":{"nodeName":"n1"}}', '--', 'sh'], { stdin: 'echo attached-$((40+2))\nexit 0\n' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /attached-42/);
+    assert.match(r.stdout, /pod "debug" deleted/);
+  });
 });
