@@ -3,6 +3,10 @@
 // deletion (finalizers, graceful pods) and the non-resource endpoints.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { request } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MemoryStorage } from '../storage/memory.js';
 import { startApiServer, type ApiServer } from './server.js';
 
@@ -330,6 +334,15 @@ describe('apiserver REST', () => {
     assert.equal(updated.body.data.a, '2');
   });
 
+  test('malformed input never takes the server down', async () => {
+    assert.equal((await call('GET', '/api/v1/namespaces/%E0%A4%A/configmaps')).status, 400);
+    assert.equal((await call('PATCH', '/api/v1/namespaces/default/services/kubernetes', [{ op: 'bogus', path: '/x' }], { 'content-type': 'application/json-patch+json' })).status >= 400, true);
+    assert.equal((await call('PATCH', '/api/v1/namespaces/default/services/kubernetes', '[1,2]', { 'content-type': 'application/merge-patch+json' })).status, 400);
+    assert.equal((await call('PUT', '/apis/apps/v1/namespaces/default/deployments/gen/scale', { spec: { replicas: -1 } })).status, 400);
+    assert.equal((await call('POST', '/api/v1/namespaces/default/configmaps', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x' } })).status, 400);
+    assert.equal((await call('GET', '/healthz')).status, 200);
+  });
+
   test('metrics count requests by verb, resource and code', async () => {
     await call('GET', '/api/v1/namespaces/default/configmaps/nope');
     const text = api.metrics();
@@ -337,4 +350,31 @@ describe('apiserver REST', () => {
     assert.match(text, /apiserver_request_duration_seconds_bucket\{verb="list",resource="namespaces",le="\+Inf"\} \d+/);
     assert.match(text, /apiserver_registered_watchers\{resource="configmaps"\} \d+/);
   });
+});
+
+test('the apiserver also answers on its unix socket, with the same token rule', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pn-apisock-'));
+  const storage = new MemoryStorage();
+  const socketPath = join(dir, 'api.sock');
+  const api = await startApiServer({ storage, listen: { host: '127.0.0.1', port: 0 }, unixSocket: socketPath, token: TOKEN });
+  try {
+    const get = (path: string, auth: boolean) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request({ socketPath, path, headers: auth ? { authorization: `Bearer ${TOKEN}` } : {} }, (res) => {
+          let body = '';
+          res.on('data', (c) => (body += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    assert.equal((await get('/api/v1/namespaces/default', false)).status, 401);
+    const ok = await get('/api/v1/namespaces/default', true);
+    assert.equal(ok.status, 200);
+    assert.equal(JSON.parse(ok.body).metadata.name, 'default');
+  } finally {
+    await api.close();
+    await storage.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -81,7 +81,7 @@ export function fromValidation(info: ResourceInfo, err: ValidationError): ApiErr
 export function toApiError(err: unknown, info?: ResourceInfo): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof ValidationError && info) return fromValidation(info, err);
-  if (err instanceof SyntaxError) return badRequest(err.message);
+  if (err instanceof SyntaxError || err instanceof URIError || err instanceof RangeError) return badRequest(err.message);
   const code = (err as { code?: unknown })?.code;
   if (code === 'PATCH_FAILED' || (err as Error)?.name === 'PatchError') {
     return new ApiError(422, 'Invalid', (err as Error).message);
