@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PodStreams } from '../apiserver/podstreams.js';
-import { kubectlPath, kubectlRunner, startTestServer, type TestServer } from '../apiserver/testkit.js';
+import { kubectlPath, kubectlRunner, startTestServer, waitForOutput, type TestServer } from '../apiserver/testkit.js';
 import { KubeClient, kubeSource } from '../client/kube.js';
 import { rootTestsEnabled } from '../host/exec.js';
 import { stopAllRelays } from '../host/relay.js';
@@ -89,5 +89,18 @@ describe('kubelet behind the apiserver, driven by kubectl', { skip: !rootTestsEn
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /attached-42/);
     assert.match(r.stdout, /pod "debug" deleted/);
+  });
+  test('kubectl port-forward reaches the pod port', async () => {
+    const applied = await kubectl.run(['apply', '-f', '-'], { stdin: POD.replace('name: web,', 'name: pf,') });
+    assert.equal(applied.code, 0, applied.stderr);
+    await ok('wait', '--for=condition=Ready', 'pod/pf', '--timeout=60s');
+    const child = kubectl.spawn(['port-forward', 'pod/pf', ':8080']);
+    try {
+      const out = await waitForOutput(child, /Forwarding from 127\.0\.0\.1:(\d+)/);
+      const port = /127\.0\.0\.1:(\d+)/.exec(out)![1];
+      assert.equal(await (await fetch(`http://127.0.0.1:${port}/hostname`)).text(), 'pf');
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 });
