@@ -86,14 +86,13 @@ export async function startDataPlane(config: ClusterConfig, paths: ClusterPaths,
   const apiRelay = await listenInNetnsToUnix(net.underlayNetns, APISERVER_UNDERLAY_IP, 6443, paths.apiSocket);
   stack.push({ name: 'apiserver relay', stop: () => apiRelay.stop() });
 
-  const writer = kubeWriter(cp.client);
   for (const [i, node] of net.nodes.entries()) {
     const zone = zoneOf(i, config.zones);
     progress(`Starting ${node.name}: kubelet, ${config.proxyMode} proxy, NetworkPolicy enforcer (${node.ip}, pods ${node.podCIDR})`);
     const kubelet = await startKubelet({
       node,
       source: cp.source,
-      writer,
+      writer: kubeWriter(cp.client, node.name),
       stateDir: paths.dir,
       clusterDNS: CLUSTER_DNS,
       clusterDomain: 'cluster.local',
