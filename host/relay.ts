@@ -14,6 +14,8 @@ import { nodeArgv } from './entry.js';
 export interface RelayProcess {
   readonly pid: number;
   readonly netns: string;
+  /** Resolves when the process has exited (stopped, crashed, or its namespace went away). */
+  readonly exited: Promise<void>;
   /** Stops the process (SIGTERM, then SIGKILL) and waits for it to exit. */
   stop(): Promise<void>;
 }
@@ -43,6 +45,7 @@ export function startRelay(netns: string, args: readonly string[]): Promise<Rela
   const argv = nodeArgv(new URL('./relay_main.js', import.meta.url));
   const child = spawn('ip', ['netns', 'exec', netns, ...argv, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   running.add(child);
+  const exited = new Promise<void>((res) => child.once('exit', () => res()));
   child.once('exit', () => running.delete(child));
   return new Promise((resolve, reject) => {
     let out = '';
@@ -53,7 +56,7 @@ export function startRelay(netns: string, args: readonly string[]): Promise<Rela
       if (out.includes('ready\n')) {
         child.stdout!.removeAllListeners('data');
         child.stdout!.resume();
-        resolve({ pid: child.pid!, netns, stop: () => stopChild(child) });
+        resolve({ pid: child.pid!, netns, exited, stop: () => stopChild(child) });
       }
     });
     child.once('error', (e) => reject(new PodnetError('HOST_RELAY_FAILED', `host: cannot start relay in netns "${netns}": ${e.message}`)));
@@ -77,9 +80,16 @@ function dialer(netns: string): Promise<{ relay: RelayProcess; path: string }> {
   let d = dialers.get(netns);
   if (!d) {
     const path = relaySocketPath(`dial/${netns}/${process.pid}`);
-    d = startRelay(netns, ['dial-server', path]).then((relay) => ({ relay, path }));
-    d.catch(() => dialers.delete(netns));
-    dialers.set(netns, d);
+    const entry = startRelay(netns, ['dial-server', path]).then((relay) => {
+      // A relay that died must not be reused: the next dial starts a fresh one.
+      void relay.exited.then(() => {
+        if (dialers.get(netns) === entry) dialers.delete(netns);
+      });
+      return { relay, path };
+    });
+    entry.catch(() => dialers.delete(netns));
+    dialers.set(netns, entry);
+    d = entry;
   }
   return d;
 }
@@ -90,6 +100,19 @@ function dialer(netns: string): Promise<{ relay: RelayProcess; path: string }> {
  * opened with a "IP PORT\n" header and answered "OK\n" or "ERR …\n".
  */
 export async function dialInNetns(netns: string, ip: string, port: number): Promise<net.Socket> {
+  try {
+    return await dialOnce(netns, ip, port);
+  } catch (e) {
+    if (!(e instanceof RelayGone)) throw e;
+    // The relay died (killed, or its namespace was recreated): start a fresh one, once.
+    dialers.delete(netns);
+    return dialOnce(netns, ip, port);
+  }
+}
+
+class RelayGone extends Error {}
+
+async function dialOnce(netns: string, ip: string, port: number): Promise<net.Socket> {
   const { path } = await dialer(netns);
   return new Promise((resolve, reject) => {
     const sock = net.connect({ path, allowHalfOpen: true });
@@ -116,8 +139,13 @@ export async function dialInNetns(netns: string, ip: string, port: number): Prom
         return resolve(sock);
       }
     };
-    const onError = (e: Error) => fail(e.message);
-    const onEnd = () => fail('relay closed the connection');
+    // A relay always answers before closing; silence means it is gone (killed, namespace deleted).
+    const gone = (msg: string) => {
+      sock.destroy();
+      reject(new RelayGone(msg));
+    };
+    const onError = (e: Error) => (buf.length === 0 ? gone(e.message) : fail(e.message));
+    const onEnd = () => (buf.length === 0 ? gone('relay closed the connection') : fail('relay closed the connection'));
     sock.on('readable', onReadable);
     sock.once('error', onError);
     sock.once('end', onEnd);
@@ -174,6 +202,12 @@ export function listenHostTcp(opts: { netns: string; ip: string; targetPort: num
       });
     });
   });
+}
+
+/** Pid of the namespace's dial relay, if one is running (tests, diagnostics). */
+export async function dialerPid(netns: string): Promise<number | undefined> {
+  const d = dialers.get(netns);
+  return d ? d.then((x) => x.relay.pid, () => undefined) : undefined;
 }
 
 /** Stops the dial relay of one namespace (e.g. before deleting the namespace). */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { rootTestsEnabled } from './exec.js';
 import { ensureNetns } from './netns.js';
 import { ensureAddr } from './link.js';
-import { listenInNetnsToUnix, dialInNetns, listenHostTcp, stopAllRelays } from './relay.js';
+import { listenInNetnsToUnix, dialInNetns, listenHostTcp, stopAllRelays, dialerPid } from './relay.js';
 import { testPrefix, cleanupNetnsPrefix } from './testutil.js';
 
 const prefix = testPrefix();
@@ -56,4 +56,16 @@ test('dialing a closed port inside a namespace fails with the reason', { skip: !
   const ns = `${prefix}r`;
   await ensureNetns(ns);
   await assert.rejects(dialInNetns(ns, '127.0.0.1', 1), (e: Error) => /ECONNREFUSED/.test(e.message) && (e as { code?: string }).code === 'HOST_DIAL_FAILED');
+});
+
+test('a dial relay that died is replaced on the next dial', { skip: !rootTestsEnabled() }, async () => {
+  const ns = `${prefix}r`;
+  await ensureNetns(ns);
+  await assert.rejects(dialInNetns(ns, '127.0.0.1', 1), /ECONNREFUSED/);
+  const first = await dialerPid(ns);
+  assert.ok(first);
+  process.kill(first, 'SIGKILL');
+  await assert.rejects(dialInNetns(ns, '127.0.0.1', 1), /ECONNREFUSED 127.0.0.1:1/);
+  const second = await dialerPid(ns);
+  assert.ok(second && second !== first);
 });
