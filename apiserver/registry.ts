@@ -320,7 +320,13 @@ export class Registry {
       return out;
     }
     const key = this.key(info, next.metadata?.namespace, name);
-    const res = await this.storage.txn([{ type: 'put', key, value: encodeObject(next), expectRevision: cur ? cur.kv.modRevision : 0 }]);
+    let res;
+    try {
+      res = await this.storage.txn([{ type: 'put', key, value: encodeObject(next), expectRevision: cur ? cur.kv.modRevision : 0 }]);
+    } catch (err) {
+      reservation?.undo();
+      throw err;
+    }
     if (!res.succeeded) {
       reservation?.undo();
       throw cur ? conflict(info, name) : alreadyExists(info, name);
