@@ -12,6 +12,7 @@ import { netnsExists, netnsPids } from '../host/netns.js';
 import { startKubelet, type Kubelet } from './kubelet.js';
 import { memoryWriter, type MemoryWriter } from './memorywriter.js';
 import { makeTestNode, type TestNode } from './testing.js';
+import { shortHash } from './names.js';
 
 const AGNHOST = 'registry.k8s.io/e2e-test-images/agnhost:2.47';
 let seq = 0;
@@ -153,6 +154,9 @@ describe('kubelet on a real node netns', { skip: !rootTestsEnabled() }, () => {
     assert.equal(ok.status?.containerStatuses?.[0]?.state?.terminated?.reason, 'Completed');
     assert.equal(cond(ok, 'Initialized'), 'True');
     const bad = await waitFor(source, () => { const p = getPod(source, 'job-bad'); return p?.status?.phase === 'Failed' ? p : undefined; }, 'job-bad Failed');
+    await k.idle();
+    assert.equal(fs.existsSync(`/run/netns/pn-${t.cluster}-pod-${shortHash(ok.metadata!.uid!)}`), false, 'a finished pod gives its netns and IP back');
+    assert.match((await new Promise<string>((resolve) => { void k.podStreams.logs('shop', 'job-ok', { container: 'init' }, new AbortController().signal).then((st) => { let o = ''; st.on('data', (c: Buffer) => (o += c.toString())); st.on('end', () => resolve(o)); }); })), /init-done/);
     assert.equal(bad.status?.containerStatuses?.[0]?.state?.terminated?.exitCode, 7);
     assert.equal(bad.status?.containerStatuses?.[0]?.state?.terminated?.reason, 'Error');
   });

@@ -66,6 +66,10 @@ export class PodWorker {
   private lastStatus = '';
   private statusChain: Promise<void> = Promise.resolve();
   private statusQueued = false;
+  // A pod that has finished (Succeeded/Failed) gives its IP back, as the kubelet kills the sandbox
+  // of terminated pods; its logs stay until the pod is deleted.
+  private released: Promise<void> = Promise.resolve();
+  private networkReleased = false;
   terminating = false;
   private stopped = false;
 
@@ -256,6 +260,11 @@ export class PodWorker {
         this.startObserved = true;
         this.ctx.metrics?.podStart.observe((performance.now() - this.seenAt) / 1000);
       }
+      if ((status.phase === 'Succeeded' || status.phase === 'Failed') && !this.networkReleased) {
+        this.networkReleased = true;
+        this.sandboxReady = false;
+        this.released = this.releaseNetwork().catch((e) => void process.stderr.write(`kubelet: releasing pod "${this.key}": ${errorMessage(e)}\n`));
+      }
       const text = JSON.stringify(status);
       if (text === this.lastStatus) return;
       this.lastStatus = text;
@@ -269,8 +278,9 @@ export class PodWorker {
   }
 
   /** Waits for pending status writes. */
-  flushStatus(): Promise<void> {
-    return this.statusChain;
+  async flushStatus(): Promise<void> {
+    await this.statusChain;
+    await this.released;
   }
 
   /** Stops every container within `graceSeconds` (SIGTERM, then SIGKILL). */
@@ -282,13 +292,17 @@ export class PodWorker {
   /** Removes the sandbox: CNI DEL, the netns, its /etc/netns files and the state folder. */
   async removeSandbox(keepState = false): Promise<void> {
     await this.statusChain;
-    if (!this.hostNetwork) {
-      for (const pid of await netnsPids(this.netns)) signalGroup(pid, 'SIGKILL');
-      await this.ctx.network.del(this.attachment()).catch((e) => process.stderr.write(`kubelet: ${errorMessage(e)}\n`));
-      await deleteNetns(this.netns);
-      fs.rmSync(this.etcDir, { recursive: true, force: true });
-    }
+    await this.released;
+    await this.releaseNetwork();
     if (!keepState) fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private async releaseNetwork(): Promise<void> {
+    if (this.hostNetwork) return;
+    for (const pid of await netnsPids(this.netns)) signalGroup(pid, 'SIGKILL');
+    await this.ctx.network.del(this.attachment()).catch((e) => process.stderr.write(`kubelet: ${errorMessage(e)}\n`));
+    await deleteNetns(this.netns);
+    fs.rmSync(this.etcDir, { recursive: true, force: true });
   }
 }
 
