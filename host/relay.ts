@@ -4,6 +4,7 @@
 // (its stdin closes).
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import dgram from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -112,7 +113,7 @@ export async function dialInNetns(netns: string, ip: string, port: number): Prom
 
 class RelayGone extends Error {}
 
-async function dialOnce(netns: string, ip: string, port: number): Promise<net.Socket> {
+async function dialOnce(netns: string, ip: string, port: number, proto: 'tcp' | 'udp' = 'tcp'): Promise<net.Socket> {
   const { path } = await dialer(netns);
   return new Promise((resolve, reject) => {
     const sock = net.connect({ path, allowHalfOpen: true });
@@ -149,7 +150,7 @@ async function dialOnce(netns: string, ip: string, port: number): Promise<net.So
     sock.on('readable', onReadable);
     sock.once('error', onError);
     sock.once('end', onEnd);
-    sock.write(`${ip} ${port}\n`);
+    sock.write(`${proto === 'udp' ? 'udp ' : ''}${ip} ${port}\n`);
   });
 }
 
@@ -208,6 +209,84 @@ export function listenHostTcp(opts: { netns: string; ip: string; targetPort: num
 export async function dialerPid(netns: string): Promise<number | undefined> {
   const d = dialers.get(netns);
   return d ? d.then((x) => x.relay.pid, () => undefined) : undefined;
+}
+
+/** How long a UDP client may stay silent before its session to the namespace is closed. */
+const UDP_IDLE_MS = 30_000;
+
+/**
+ * (a) for UDP: datagrams to host:port (127.0.0.1 by default) go to ip:targetPort inside `netns`,
+ * replies come back to the sender. One session (a framed Unix connection to the dial relay) per
+ * client address, closed after 30 s without traffic.
+ */
+export function listenHostUdp(opts: { netns: string; ip: string; targetPort: number; port: number; host?: string }): Promise<HostListener> {
+  const host = opts.host ?? '127.0.0.1';
+  const server = dgram.createSocket('udp4');
+  const sessions = new Map<string, { sock: Promise<net.Socket>; timer: NodeJS.Timeout }>();
+  const session = (addr: string, port: number) => {
+    const key = `${addr}:${port}`;
+    let s = sessions.get(key);
+    if (s) {
+      s.timer.refresh();
+      return s.sock;
+    }
+    const sock = dialOnce(opts.netns, opts.ip, opts.targetPort, 'udp').catch((e: unknown) => {
+      if (e instanceof RelayGone) dialers.delete(opts.netns);
+      throw e;
+    });
+    const timer = setTimeout(() => {
+      sessions.delete(key);
+      void sock.then((x) => x.destroy(), () => undefined);
+    }, UDP_IDLE_MS);
+    timer.unref();
+    s = { sock, timer };
+    sessions.set(key, s);
+    sock.then(
+      (x) => {
+        let buf = Buffer.alloc(0);
+        x.on('data', (chunk: Buffer) => {
+          buf = Buffer.concat([buf, chunk]);
+          while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
+            const len = buf.readUInt16BE(0);
+            server.send(buf.subarray(2, 2 + len), port, addr);
+            buf = buf.subarray(2 + len);
+          }
+        });
+        x.on('error', () => x.destroy());
+        x.on('close', () => sessions.get(key)?.sock === sock && sessions.delete(key));
+      },
+      () => sessions.delete(key),
+    );
+    return sock;
+  };
+  server.on('message', (msg, rinfo) => {
+    session(rinfo.address, rinfo.port).then(
+      (x) => {
+        const head = Buffer.alloc(2);
+        head.writeUInt16BE(msg.length);
+        x.write(Buffer.concat([head, msg]));
+      },
+      () => undefined,
+    );
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', (e) => reject(new PodnetError('HOST_LISTEN_FAILED', `host: cannot listen on udp ${host}:${opts.port}: ${e.message}`)));
+    server.bind(opts.port, host, () => {
+      resolve({
+        port: server.address().port,
+        host,
+        close: () =>
+          new Promise<void>((res) => {
+            for (const s of sessions.values()) {
+              clearTimeout(s.timer);
+              void s.sock.then((x) => x.destroy(), () => undefined);
+            }
+            sessions.clear();
+            server.close(() => res());
+          }),
+      });
+    });
+  });
 }
 
 /** Stops the dial relay of one namespace (e.g. before deleting the namespace). */

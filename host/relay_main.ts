@@ -3,11 +3,14 @@
 // namespace) and the cluster (podnet's namespaces).
 //   dial-server UNIX         accept on UNIX; each connection starts with "IP PORT\n"; dial IP:PORT
 //                            from this namespace, answer "OK\n" or "ERR msg\n", then pipe bytes.
+//                            "udp IP PORT\n" instead opens a UDP socket connected to IP:PORT and
+//                            carries datagrams as frames (2-byte big-endian length + payload).
 //   listen-to-unix IP PORT UNIX
 //                            accept TCP on IP:PORT in this namespace; pipe each connection to UNIX.
 // The process exits when its stdin closes, so it never outlives the daemon that started it.
 import net from 'node:net';
 import { rmSync } from 'node:fs';
+import dgram from 'node:dgram';
 
 function pipeBoth(a: net.Socket, b: net.Socket): void {
   a.pipe(b);
@@ -35,8 +38,10 @@ function dialServer(unixPath: string): net.Server {
       }
       client.off('data', onData);
       client.pause();
-      const [host, portText] = buf.subarray(0, nl).toString().trim().split(' ');
+      const words = buf.subarray(0, nl).toString().trim().split(' ');
       const rest = buf.subarray(nl + 1);
+      if (words[0] === 'udp') return udpSession(client, words[1]!, Number(words[2]), rest);
+      const [host, portText] = words;
       const upstream = net.connect({ host: host!, port: Number(portText), allowHalfOpen: true });
       upstream.once('connect', () => {
         upstream.off('error', onFail);
@@ -53,6 +58,43 @@ function dialServer(unixPath: string): net.Server {
     client.on('data', onData);
     client.on('error', () => client.destroy());
   }).listen(unixPath);
+}
+
+/** Carries framed datagrams between the Unix connection and a UDP socket connected to host:port. */
+function udpSession(client: net.Socket, host: string, port: number, initial: Buffer): void {
+  const sock = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
+  let buf = initial;
+  const close = () => {
+    client.destroy();
+    try {
+      sock.close();
+    } catch {
+      // already closed
+    }
+  };
+  sock.on('error', close);
+  client.on('close', close);
+  sock.on('message', (msg) => {
+    const head = Buffer.alloc(2);
+    head.writeUInt16BE(msg.length);
+    client.write(Buffer.concat([head, msg]));
+  });
+  const drain = () => {
+    while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
+      const len = buf.readUInt16BE(0);
+      sock.send(buf.subarray(2, 2 + len));
+      buf = buf.subarray(2 + len);
+    }
+  };
+  sock.connect(port, host, () => {
+    client.write('OK\n');
+    client.on('data', (chunk: Buffer) => {
+      buf = Buffer.concat([buf, chunk]);
+      drain();
+    });
+    drain();
+    client.resume();
+  });
 }
 
 function listenToUnix(host: string, port: number, unixPath: string): net.Server {

@@ -8,7 +8,10 @@ import { join } from 'node:path';
 import { rootTestsEnabled } from './exec.js';
 import { ensureNetns } from './netns.js';
 import { ensureAddr } from './link.js';
-import { listenInNetnsToUnix, dialInNetns, listenHostTcp, stopAllRelays, dialerPid } from './relay.js';
+import { listenInNetnsToUnix, dialInNetns, listenHostTcp, listenHostUdp, stopAllRelays, dialerPid } from './relay.js';
+import { runOk } from './exec.js';
+import { startInNetns } from './netproc.js';
+import { nodeArgv } from './entry.js';
 import { testPrefix, cleanupNetnsPrefix } from './testutil.js';
 
 const prefix = testPrefix();
@@ -68,4 +71,20 @@ test('a dial relay that died is replaced on the next dial', { skip: !rootTestsEn
   await assert.rejects(dialInNetns(ns, '127.0.0.1', 1), /ECONNREFUSED 127.0.0.1:1/);
   const second = await dialerPid(ns);
   assert.ok(second && second !== first);
+});
+
+test('UDP to 127.0.0.1 reaches a DNS server inside a namespace and the answer comes back', { skip: !rootTestsEnabled() }, async () => {
+  const ns = `${prefix}u`;
+  await ensureNetns(ns);
+  // The fake internet's DNS server binds 203.0.113.53; give the namespace that address too.
+  await ensureAddr(ns, 'lo', '203.0.113.53/32');
+  const dns = await startInNetns(ns, nodeArgv(new URL('../kubelet/internet_main.js', import.meta.url)));
+  const pub = await listenHostUdp({ netns: ns, ip: '203.0.113.53', targetPort: 53, port: 0 });
+  try {
+    const out = await runOk('dig', ['+time=2', '+tries=2', '-p', String(pub.port), '@127.0.0.1', 'example.com', 'A']);
+    assert.match(out, /example\.com\.\s+300\s+IN\s+A\s+203\.0\.113\.10/);
+  } finally {
+    await pub.close();
+    await dns.stop();
+  }
 });
