@@ -334,6 +334,21 @@ describe('apiserver REST', () => {
     assert.equal(updated.body.data.a, '2');
   });
 
+  test('pods/binding assigns the node once; a second binding is a 409', async () => {
+    await call('POST', '/api/v1/namespaces/default/pods', { metadata: { name: 'tobind' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } });
+    const bind = await call('POST', '/api/v1/namespaces/default/pods/tobind/binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'tobind' }, target: { kind: 'Node', name: 'n2' } });
+    assert.equal(bind.status, 201);
+    assert.equal((await call('GET', '/api/v1/namespaces/default/pods/tobind')).body.spec.nodeName, 'n2');
+    const again = await call('POST', '/api/v1/namespaces/default/pods/tobind/binding', { target: { name: 'n3' } });
+    assert.equal(again.status, 409);
+  });
+
+  test('a watch ends by itself after timeoutSeconds', async () => {
+    const res = await fetch(api.url + '/api/v1/namespaces/default/secrets?watch=true&timeoutSeconds=1', { headers: { authorization: `Bearer ${TOKEN}` } });
+    assert.equal(res.status, 200);
+    assert.equal(await res.text(), '');
+  });
+
   test('malformed input never takes the server down', async () => {
     assert.equal((await call('GET', '/api/v1/namespaces/%E0%A4%A/configmaps')).status, 400);
     assert.equal((await call('PATCH', '/api/v1/namespaces/default/services/kubernetes', [{ op: 'bogus', path: '/x' }], { 'content-type': 'application/json-patch+json' })).status >= 400, true);
