@@ -1,14 +1,17 @@
 // Control-plane benchmark: time to program N Services × 10 endpoints (full sync) and one
 // changed Service at N, with podnet's nftables layout vs kube-proxy's iptables layout loaded by
 // iptables-restore, in the same run, in throwaway namespaces. Root only.
-// Run: npx tsc -p . && node dist/bench/proxy/sync_bench.js 1000 10000 30000
+// Run: npx tsc -p . && node dist/bench/proxy/sync_bench.js 1000 10000 30000   (PEER=iptables-nft-restore to compare with the nft backend)
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { run, runOk } from '../../host/exec.js';
 import { realNft } from '../../host/nft.js';
 import { PlanCache, planServiceRules } from '../../proxy/plan.js';
 import { renderNft } from '../../proxy/nft_render.js';
-import { applyIptablesPlan } from '../../proxy/apply.js';
+import { BUILTIN_JUMPS, renderIptables } from '../../proxy/iptables_render.js';
+
+/** The peer: classic iptables-restore (legacy backend) unless PEER names another, e.g. iptables-nft-restore. */
+const PEER = process.env.PEER ?? 'iptables-legacy-restore';
 import { svc, slice } from '../../proxy/fixtures.js';
 import type { EndpointSlice, Service } from '../../api/types.js';
 
@@ -53,11 +56,17 @@ async function benchOne(n: number): Promise<Record<string, number>> {
       await realNft.apply(ns, script);
     });
     await realNft.deleteTable(ns, 'ip', 'podnet-proxy');
-    // kube-proxy's iptables layout, same objects.
+    console.log(`  nft: full ${nftFull.toFixed(0)} ms, one change ${nftOne.toFixed(1)} ms`);
+    // kube-proxy's iptables layout, same objects, loaded the way kube-proxy's iptables mode does:
+    // one restore of every KUBE-* chain per sync.
+    const restore = async (text: string) => {
+      const r = await run(PEER, ['--noflush'], { netns: ns, input: text });
+      if (r.code !== 0) throw new Error(`${PEER}: ${r.stderr}`);
+    };
     const iplan = planServiceRules({ services, slices, node, config: { ...config, mode: 'iptables' } });
-    const [known, iptFull] = await timed(() => applyIptablesPlan(ns, iplan));
+    const [, iptFull] = await timed(() => restore(renderIptables(iplan, undefined, { nat: [...BUILTIN_JUMPS.nat], filter: [...BUILTIN_JUMPS.filter] })));
     const iplan2 = planServiceRules({ services, slices: changed, node, config: { ...config, mode: 'iptables' } });
-    const [, iptOne] = await timed(() => applyIptablesPlan(ns, iplan2, known));
+    const [, iptOne] = await timed(() => restore(renderIptables(iplan2)));
     return { n, nftFull, nftOne, iptFull, iptOne };
   } finally {
     await run('ip', ['netns', 'del', ns]);
@@ -69,7 +78,7 @@ for (const n of sizes.length ? sizes : [1000, 10000]) {
   const r = await benchOne(n);
   const f = (x: number) => `${(x / 1000).toFixed(3)} s`;
   console.log(
-    `${n} services × 10 endpoints: full nft ${f(r.nftFull!)} vs iptables-restore ${f(r.iptFull!)} (ratio ${(r.iptFull! / r.nftFull!).toFixed(2)}); ` +
+    `${n} services × 10 endpoints: full nft ${f(r.nftFull!)} vs ${PEER} ${f(r.iptFull!)} (ratio ${(r.iptFull! / r.nftFull!).toFixed(2)}); ` +
       `one change nft ${r.nftOne!.toFixed(1)} ms vs iptables ${r.iptOne!.toFixed(1)} ms (ratio ${(r.iptOne! / r.nftOne!).toFixed(1)})`,
   );
 }
