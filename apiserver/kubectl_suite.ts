@@ -159,6 +159,20 @@ export function kubectlSuite(label: string, makeStorage: () => Promise<Storage> 
           assert.equal(JSON.parse(await ok('get', 'deploy', 'owned', '-n', ns, '-o', 'json')).spec.replicas, 3);
         });
 
+        test('server-side apply of the every-kind manifest, then a re-apply drops a removed field', async () => {
+          const ssaNs = `${ns}s`;
+          const r = await k.run(['apply', '--server-side', '-f', '-'], { stdin: manifest(ssaNs) });
+          assert.equal(r.code, 0, r.stderr);
+          const lines = r.stdout.trim().split('\n');
+          assert.equal(lines.length, manifest(ssaNs).split('\n---\n').length);
+          for (const line of lines) assert.match(line, /serverside-applied$/);
+          const changed = manifest(ssaNs).replace('data: {greeting: hello, color: blue}', 'data: {greeting: hola}');
+          const again = await k.run(['apply', '--server-side', '-f', '-'], { stdin: changed });
+          assert.equal(again.code, 0, again.stderr);
+          assert.deepEqual(JSON.parse(await ok('get', 'cm', 'web-config', '-n', ssaNs, '-o', 'json')).data, { greeting: 'hola' });
+          assert.equal((await k.run(['delete', 'ns', ssaNs])).code, 0);
+        });
+
         test('label, annotate, patch and scale change the live objects', async () => {
           await ok('label', 'svc', 'web', '-n', ns, 'team=blue');
           await ok('annotate', 'svc', 'web', '-n', ns, 'note=hi');
