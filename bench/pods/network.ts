@@ -125,6 +125,8 @@ async function main(): Promise<void> {
       '|---|---|---|---|',
       ...rows,
       '',
+      'What each path crosses: the peer is one veth pair. host-gw: pod veth → cni0 → node routing → node veth → underlay br0 → node veth → routing → cni0 → pod veth (4 veth pairs, 3 bridges, 2 forwarding hops, conntrack in each node for the egress masquerade table). vxlan: the same plus VXLAN encapsulation on both nodes (50 bytes per packet, pod MTU 1450). Every hop is CPU work on the same 2 cores that also run iperf3, so the ratios track how much per-packet work each path adds; on this shared machine single rounds vary by 2× or more, which is why the rounds are listed.',
+      '',
     ].join('\n');
     process.stdout.write(section + '\n');
     if (process.argv.includes('--write')) {
