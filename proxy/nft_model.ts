@@ -1,7 +1,7 @@
 // The nftables ruleset a plan asks for, as data: chains with their rule text, map elements and
 // sets. One fragment per Service port (memoised on the view object, so an unchanged Service
 // costs nothing to re-render) plus one static fragment for the base chains and maps.
-import { CHAIN, MAP, MASQ_MARK, SET, chainName, seedOf } from './names.js';
+import { CHAIN, MAP, MASQ_MARK, SET, chainName, hash8, seedOf } from './names.js';
 import type { EndpointView, ProxyPlan, ServicePortView } from './types.js';
 
 export interface ChainDef {
@@ -110,7 +110,8 @@ export const serviceChain = (v: ServicePortView) => chainName('service', v.base)
 export const externalChain = (v: ServicePortView) => chainName('external', v.base);
 export const firewallChain = (v: ServicePortView) => chainName('firewall', v.base);
 export const endpointChain = (e: EndpointView) => chainName('endpoint', e.base);
-export const affinitySet = (e: EndpointView) => chainName('affinity', e.base);
+/** The timeout is part of the hashed name: a new timeout is a new set, swapped in like a chain. */
+export const affinitySet = (e: EndpointView, seconds: number) => `affinity-${hash8(`${e.base}@${seconds}`)}-${e.base}`.slice(0, 200);
 
 function vmapOf(entries: string[]): string {
   return `{ ${entries.join(', ')} }`;
@@ -193,7 +194,7 @@ function sameEndpoints(a: readonly EndpointView[], b: readonly EndpointView[]): 
 function selectionRules(v: ServicePortView, eps: readonly EndpointView[], cfg: Cfg): string[] {
   if (cfg.mode === 'userspace') return [`meta l4proto ${v.protocol} redirect to :${v.proxyPort}`];
   const rules: string[] = [];
-  if (v.affinitySeconds !== undefined) for (const e of eps) rules.push(`ip saddr @${affinitySet(e)} goto ${endpointChain(e)}`);
+  if (v.affinitySeconds !== undefined) for (const e of eps) rules.push(`ip saddr @${affinitySet(e, v.affinitySeconds)} goto ${endpointChain(e)}`);
   rules.push(...selectionRule(v, eps, cfg.selection));
   return rules;
 }
@@ -262,7 +263,7 @@ export function serviceFragment(v: ServicePortView, cfg: Cfg): Fragment {
       seen.add(e.base);
       const rules = [`ip saddr ${e.ip} jump ${CHAIN.markForMasquerade}`];
       if (v.affinitySeconds !== undefined) {
-        const set = affinitySet(e);
+        const set = affinitySet(e, v.affinitySeconds);
         sets.push({ kind: 'set', name: set, spec: `type ipv4_addr; flags dynamic,timeout; timeout ${v.affinitySeconds}s;` });
         rules.push(`update @${set} { ip saddr }`);
       }

@@ -75,7 +75,15 @@ export function traceServicePacket(plan: ProxyPlan, pkt: TracePacket): TraceResu
       maps.get(m)!.set(k, v);
     }
   }
-  for (const c of pkt.affinity ?? []) sets.set(c.replace(/^endpoint-/, 'affinity-'), new Set([pkt.src]));
+  // Affinity: the set named in the `ip saddr @affinity-… goto <endpoint chain>` rule.
+  for (const f of [model.fixed, ...model.services.values()]) {
+    for (const c of f.chains) {
+      for (const r of c.rules) {
+        const m = /^ip saddr @(affinity-\S+) goto (\S+)$/.exec(r);
+        if (m && pkt.affinity?.includes(m[2]!)) sets.set(m[1]!, new Set([pkt.src]));
+      }
+    }
+  }
   const local = (ip: string) => plan.node.ips.includes(ip) || ip.startsWith('127.');
   const st: State = { src: pkt.src, dst: pkt.dst, port: pkt.port, proto: pkt.proto, mark: false, steps: [], candidates: [] };
   const localDestination = local(pkt.dst);
