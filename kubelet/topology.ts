@@ -71,6 +71,9 @@ async function ensureNode(plan: ClusterPlan, n: NodePlan, net: NodeNetwork, spec
   // Replies to VXLAN/onlink routes arrive on other interfaces than the route back would use.
   await setSysctl(n.netns, 'net.ipv4.conf.all.rp_filter', '0');
   await setSysctl(n.netns, 'net.ipv4.conf.default.rp_filter', '0');
+  // Bridged pod-to-pod frames on cni0 must pass the node's nftables hooks, or a reply from a
+  // same-node Service backend skips conntrack's un-DNAT (kube-proxy relies on br_netfilter).
+  await setSysctl(n.netns, 'net.bridge.bridge-nf-call-iptables', '1');
   await ensureVeth(n.underlayVeth, plan.underlayNetns, NODE_UPLINK, n.netns);
   await setMaster(plan.underlayNetns, n.underlayVeth, UNDERLAY_BRIDGE);
   await ensureAddr(n.netns, NODE_UPLINK, `${n.ip}/${n.prefix}`);

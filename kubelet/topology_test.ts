@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { rootTestsEnabled, run, runOk } from '../host/exec.js';
+import { realNft } from '../host/nft.js';
 import { ensureNetns, listNetns } from '../host/netns.js';
 import { dialInNetns, stopDialer } from '../host/relay.js';
 import { startInNetns, type NetnsProcess } from '../host/netproc.js';
@@ -110,6 +111,18 @@ function podToPodSuite(backend: Backend, cni: 'podnet' | 'reference', nodeCount:
     }
 
     if (opts.internet) {
+      test('a pod reaches a same-node pod through a DNATed virtual IP and the reply is un-DNATed (bridge netfilter)', async () => {
+        const node1 = h.net!.nodes[0]!;
+        const client = await addPod(h, node1, 'node1-client');
+        const backend = pods[0]!;
+        await realNft.apply(node1.netns, `table ip pn-test-vip {\n  chain pre {\n    type nat hook prerouting priority dstnat;\n    ip daddr 10.96.0.99 tcp dport 80 dnat to ${backend.ip}:8080\n  }\n}\n`);
+        try {
+          assert.equal(await ask(client.netns, '10.96.0.99', 80), `node1-a ${client.ip}\n`);
+        } finally {
+          await realNft.deleteTable(node1.netns, 'ip', 'pn-test-vip');
+        }
+      });
+
       test('the internet reaches a LoadBalancer IP through the underlay\'s routes to the nodes, without NAT', async () => {
         const lbIP = '172.18.255.210';
         for (const n of h.net!.nodes) {
