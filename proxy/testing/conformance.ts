@@ -11,6 +11,7 @@ import { startProxy, type Proxy } from '../proxy.js';
 import { svc, slice, type EpOpts, type SvcOpts } from '../fixtures.js';
 import type { KubeObject } from '../../api/types.js';
 import type { ProxyMode } from '../types.js';
+import { applyLoadBalancerRoutes, planLoadBalancerRoutes } from '../lbroutes.js';
 import { createTopology, openLong, probe, startServer, type Topology } from './topology.js';
 
 const CIP = '10.96.0.10';
@@ -127,6 +128,17 @@ export function serviceConformanceSuite(mode: ProxyMode): void {
       assert.equal(JSON.parse(JSON.parse(h2!).body).localEndpoints, 0);
       assert.equal(JSON.parse(h2!).status, 503);
       assert.deepEqual(await probe(topo.extNs, { host: topo.nodeIP, port: 30081, timeoutMs: 500 }), ['TIMEOUT']);
+    });
+
+    test('a LoadBalancer IP routed to the node reaches the Service; loadBalancerSourceRanges drop other sources', async () => {
+      const o = (ranges: string[]): SvcOpts => ({ type: 'LoadBalancer', ports: [{ port: 80, nodePort: 30083 }], lbIPs: ['172.18.255.200'], sourceRanges: ranges });
+      await state([{ name: 'lb', o: o([`${topo.extIP}/32`]) }], [slice('lb', eps([0]))]);
+      // The outside namespace plays the underlay: route the LB IP to the node as the lead would.
+      await applyLoadBalancerRoutes(topo.extNs, planLoadBalancerRoutes([svc('lb', o([]))], [], [{ name: NODE, ip: topo.nodeIP }]));
+      assert.match((await probe(topo.extNs, { host: '172.18.255.200', port: 80 }))[0]!, /^p1:8080:/);
+      await state([{ name: 'lb', o: o(['192.0.2.0/24']) }], [slice('lb', eps([0]))]);
+      assert.deepEqual(await probe(topo.extNs, { host: '172.18.255.200', port: 80, timeoutMs: 500 }), ['TIMEOUT']);
+      await applyLoadBalancerRoutes(topo.extNs, new Map());
     });
 
     test('session affinity keeps a client on one endpoint', async () => {
