@@ -1,0 +1,500 @@
+// serveIngress: watches the objects, keeps a compiled RouteTable (recompiled off to the side
+// and swapped in one assignment, so a request always sees one whole table), and serves HTTP and
+// HTTPS with it. Ports open only after the first full sync.
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { cidrContains, tryParseIP } from '../api/ip.js';
+import type { EndpointSlice, Ingress, IngressClass, KubeObject, Secret, Service } from '../api/types.js';
+import { R, type ObjectSource } from '../client/source.js';
+import { Balancer, chooseBackend, cookieValueFor, readCookie } from './balance.js';
+import type { Endpoint, ServiceRef } from './backends.js';
+import { planRoutes, type Described, type LoadBalancerIngress, type RoutePlan } from './compile.js';
+import { checkBasic } from './htpasswd.js';
+import { Limits } from './limits.js';
+import { ingressMetrics } from './metrics.js';
+import { SERVER_HEADER, sendPage } from './pages.js';
+import { hostnameOf, requestPathOf } from './paths.js';
+import { Agents, attempt, stripHopByHop } from './proxy.js';
+import { expandTarget, modifyPath, withQuery } from './rewrite.js';
+import { ContextCache, certFor, selfSignedCert } from './tls.js';
+import { hostTableFor, lookup, type Match, type RouteTable } from './table.js';
+
+export interface StatusWriter {
+  updateIngressStatus(ingress: Ingress, loadBalancer: readonly LoadBalancerIngress[]): Promise<void> | void;
+  recordEvent(object: Described, type: 'Normal' | 'Warning', reason: string, message: string): void;
+  /** Gateway API statuses (GatewayClass, Gateway, HTTPRoute); optional. */
+  updateStatus?(object: KubeObject, status: Record<string, unknown>): Promise<void> | void;
+}
+
+export interface Flow {
+  readonly time: string;
+  readonly client: string;
+  readonly host: string;
+  readonly path: string;
+  readonly method: string;
+  readonly status: number;
+  readonly latencyMs: number;
+  readonly ingress: string;
+  readonly service: string;
+  readonly endpoint: string;
+  readonly requestId: string;
+}
+
+export interface ServeOptions {
+  readonly source: ObjectSource;
+  readonly listen: { host: string; port: number };
+  readonly tlsListen?: { host: string; port: number };
+  readonly className?: string;
+  /** IP or hostname written to our Ingresses' status.loadBalancer.ingress. */
+  readonly statusAddress?: string;
+  /** "ns/name": copy that Service's status.loadBalancer to our Ingresses (like ingress-nginx). */
+  readonly publishService?: string;
+  readonly defaultBackend?: ServiceRef;
+  readonly writer?: StatusWriter;
+  readonly onRequest?: (flow: Flow) => void;
+  /** One line per request; default stdout, false for none. */
+  readonly accessLog?: ((line: string) => void) | false;
+  /** The certificate for names no Secret covers; generated when absent. */
+  readonly defaultCert?: { cert: string; key: string };
+}
+
+export interface ReloadStats {
+  readonly reloads: number;
+  readonly lastReloadMs: number;
+  readonly routes: number;
+  readonly served: number;
+}
+
+export interface IngressServer {
+  close(): Promise<void>;
+  ports(): { http: number; https?: number };
+  metrics(): Promise<string>;
+  stats(): ReloadStats;
+  /** Recompiles now (changes are otherwise coalesced to the next turn of the event loop). */
+  reload(): void;
+  /** The current table (tests, the analyzer). */
+  table(): RouteTable;
+}
+
+const MAX_ATTEMPTS = 3;
+
+function clientIP(sock: Socket): string {
+  const a = sock.remoteAddress ?? '';
+  return a.startsWith('::ffff:') ? a.slice(7) : a;
+}
+
+function publishedAddresses(source: ObjectSource, publish: string | undefined, address: string | undefined): readonly LoadBalancerIngress[] | undefined {
+  if (publish) {
+    const [ns, name] = publish.split('/');
+    const svc = source.informer<Service & KubeObject>(R.services).get(ns, name ?? '');
+    return (svc?.status?.loadBalancer?.ingress ?? []).map((i) => (i.ip ? { ip: i.ip } : { hostname: i.hostname }));
+  }
+  if (!address) return undefined;
+  return [tryParseIP(address) ? { ip: address } : { hostname: address }];
+}
+
+export async function serveIngress(opts: ServeOptions): Promise<IngressServer> {
+  const src = opts.source;
+  const inf = {
+    ingresses: src.informer<Ingress & KubeObject>(R.ingresses),
+    classes: src.informer<IngressClass & KubeObject>(R.ingressclasses),
+    services: src.informer<Service & KubeObject>(R.services),
+    slices: src.informer<EndpointSlice & KubeObject>(R.endpointslices),
+    secrets: src.informer<Secret & KubeObject>(R.secrets),
+    gatewayClasses: src.informer(R.gatewayclasses),
+    gateways: src.informer(R.gateways),
+    httproutes: src.informer(R.httproutes),
+  };
+  const metrics = ingressMetrics();
+  const balancer = new Balancer();
+  const agents = new Agents();
+  const limits = new Limits();
+  const contexts = new ContextCache();
+  const defaultCert = opts.defaultCert ?? selfSignedCert(['podnet-ingress-default']);
+  const accessLog = opts.accessLog === false ? undefined : opts.accessLog ?? ((l: string) => process.stdout.write(l + '\n'));
+  const emitted = new Set<string>();
+  const statusWritten = new Map<string, string>();
+  let stats: ReloadStats = { reloads: 0, lastReloadMs: 0, routes: 0, served: 0 };
+  let ports = { http: 0, https: undefined as number | undefined };
+
+  const plan = (): RoutePlan =>
+    planRoutes({
+      ingresses: inf.ingresses.list(),
+      ingressClasses: inf.classes.list(),
+      services: inf.services.list(),
+      slices: inf.slices.list(),
+      secrets: inf.secrets.list(),
+      gatewayClasses: inf.gatewayClasses.list(),
+      gateways: inf.gateways.list(),
+      httproutes: inf.httproutes.list(),
+      className: opts.className,
+      defaultBackend: opts.defaultBackend,
+      statusAddresses: publishedAddresses(src, opts.publishService, opts.statusAddress),
+    });
+
+  const writeOut = (p: RoutePlan): void => {
+    const w = opts.writer;
+    if (!w) return;
+    for (const e of p.events) {
+      const key = [e.object.metadata?.uid, e.object.metadata?.namespace, e.object.metadata?.name, e.object.metadata?.generation, e.reason, e.message].join('\u0000');
+      if (emitted.has(key)) continue;
+      if (emitted.size > 10_000) emitted.clear();
+      emitted.add(key);
+      try { w.recordEvent(e.object, e.type, e.reason, e.message); } catch { /* events are best effort */ }
+    }
+    const once = (key: string, body: string, run: () => Promise<void> | void): void => {
+      if (statusWritten.get(key) === body) return;
+      statusWritten.set(key, body);
+      Promise.resolve().then(run).catch(() => statusWritten.delete(key));
+    };
+    for (const s of p.ingressStatus) {
+      once(`Ingress/${s.ingress.metadata?.namespace}/${s.ingress.metadata?.name}`, JSON.stringify(s.loadBalancer), () => w.updateIngressStatus(s.ingress, s.loadBalancer));
+    }
+    if (w.updateStatus) {
+      for (const s of p.gatewayStatus) {
+        once(`${s.object.kind}/${s.object.metadata?.namespace}/${s.object.metadata?.name}`, JSON.stringify(s.status), () => w.updateStatus!(s.object, s.status));
+      }
+    }
+  };
+
+  let current: RouteTable;
+  const reload = (): void => {
+    const t0 = performance.now();
+    try {
+      const p = plan();
+      current = p.table;
+      contexts.retain(current);
+      const live = new Set<string>();
+      const all = [...current.hosts.values(), ...current.wildcards.values(), current.catchAll];
+      for (const ht of all) {
+        for (const list of [...ht.exact.values(), ...ht.prefix.values(), ht.regex, ht.defaultRoute ? [ht.defaultRoute] : []]) {
+          for (const r of list) {
+            for (const b of r.backends) for (const e of b.backend.endpoints) live.add(e.key);
+            for (const c of r.canaries) for (const e of c.backend.endpoints) live.add(e.key);
+          }
+        }
+      }
+      for (const b of current.defaultRoute?.backends ?? []) for (const e of b.backend.endpoints) live.add(e.key);
+      agents.retain(live);
+      const ms = performance.now() - t0;
+      stats = { reloads: stats.reloads + 1, lastReloadMs: ms, routes: current.routeCount, served: p.served.length };
+      metrics.reloads.inc({ result: 'success' });
+      metrics.reloadDuration.observe(ms / 1000);
+      writeOut(p);
+    } catch (err) {
+      // A bad object must not take the controller down: keep serving the last good table.
+      metrics.reloads.inc({ result: 'failure' });
+      process.stderr.write(`ingress: recompiling routes failed, keeping the previous table: ${(err as Error).message}\n`);
+    }
+  };
+
+  let scheduled = false;
+  const schedule = (): void => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      reload();
+    });
+  };
+  const unsubs = Object.values(inf).map((i) => i.onChange(schedule));
+  await src.start();
+  current = planRoutes({ ingresses: [], ingressClasses: [], services: [], slices: [], secrets: [] }).table;
+  reload();
+
+  const handle = (secure: boolean) => (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    handleRequest(req, res, secure).catch((err: Error) => {
+      if (!res.headersSent) sendPage(res, 502);
+      else res.destroy(err);
+    });
+  };
+
+  async function handleRequest(req: http.IncomingMessage, res: http.ServerResponse, secure: boolean): Promise<void> {
+    const t0 = performance.now();
+    const table = current;
+    const client = clientIP(req.socket);
+    const hostHeader = req.headers.host ?? '';
+    const hostname = hostnameOf(hostHeader);
+    const url = req.url ?? '/';
+    const path = requestPathOf(url);
+    const qi = url.indexOf('?');
+    const query = qi === -1 ? '' : url.slice(qi);
+    const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomBytes(16).toString('hex');
+    const method = req.method ?? 'GET';
+    let match: Match | undefined;
+    let service = '';
+    let endpoint = '';
+    let releaseConn: (() => void) | undefined;
+
+    res.setHeader('server', SERVER_HEADER);
+    res.once('close', () => {
+      releaseConn?.();
+      const latencyMs = performance.now() - t0;
+      const owner = match?.route.owner;
+      const ingress = owner ? `${owner.name}` : '';
+      const namespace = owner?.namespace ?? '';
+      const status = res.statusCode;
+      metrics.requests.inc({ ingress, namespace, service, status: String(status), method });
+      metrics.duration.observe({ ingress, namespace, service, method }, latencyMs / 1000);
+      accessLog?.(`${client} - - [${new Date().toISOString()}] "${method} ${url} HTTP/${req.httpVersion}" ${status} ${res.getHeader('content-length') ?? '-'} "${req.headers.referer ?? '-'}" "${req.headers['user-agent'] ?? '-'}" ${(latencyMs / 1000).toFixed(3)} [${namespace}-${ingress}] ${endpoint || '-'} ${requestId}`);
+      opts.onRequest?.({ time: new Date().toISOString(), client, host: hostname, path, method, status, latencyMs, ingress: owner ? `${namespace}/${ingress}` : '', service, endpoint, requestId });
+    });
+
+    const facts = { method, headers: req.headers, query: query ? new URLSearchParams(query) : undefined };
+    match = lookup(table, hostname, path, facts);
+
+    // TLS hosts redirect before anything else, even when no path matches (ingress-nginx does too).
+    if (!secure && ports.https !== undefined) {
+      const ht = match?.host ?? hostTableFor(table, hostname);
+      const pol = match?.route.policy;
+      if ((ht?.tls && (pol?.sslRedirect ?? true)) || pol?.forceSslRedirect) {
+        const port = ports.https === 443 ? '' : `:${ports.https}`;
+        res.writeHead(308, { location: `https://${hostname}${port}${url}`, 'content-length': 0 });
+        res.end();
+        return;
+      }
+    }
+    if (!match) return sendPage(res, 404);
+    const route = match.route;
+    const policy = route.policy;
+    service = route.backends[0] ? `${route.backends[0].backend.namespace}/${route.backends[0].backend.service}` : '';
+
+    if (policy.allowRanges) {
+      const ip = tryParseIP(client);
+      if (!ip || !policy.allowRanges.some((c) => cidrContains(c, ip))) return sendPage(res, 403);
+    }
+    if (policy.limitConnections !== undefined) {
+      releaseConn = limits.enter(route.id, client, policy.limitConnections);
+      if (!releaseConn) return sendPage(res, 503);
+    }
+    if (policy.limitRps !== undefined && !limits.allowRate(route.id, client, policy.limitRps)) return sendPage(res, 503);
+    if (route.users && !checkBasic(route.users, req.headers.authorization)) {
+      return sendPage(res, 401, { 'www-authenticate': `Basic realm="${policy.auth?.realm ?? ''}"` });
+    }
+    if (policy.cors) {
+      const c = policy.cors;
+      res.setHeader('access-control-allow-origin', c.origin);
+      res.setHeader('access-control-allow-credentials', String(c.credentials));
+      if (method === 'OPTIONS') {
+        res.writeHead(204, { 'access-control-allow-methods': c.methods, 'access-control-allow-headers': c.headers, 'access-control-max-age': '1728000', 'content-length': 0 });
+        res.end();
+        return;
+      }
+    }
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (policy.bodyLimit > 0 && declared > policy.bodyLimit) return sendPage(res, 413);
+
+    let outPath = path;
+    let outHost = hostHeader;
+    const headers = stripHopByHop(req.headers);
+    for (const f of route.filters) {
+      if (f.type === 'RequestRedirect') {
+        const scheme = f.scheme ?? (secure ? 'https' : 'http');
+        const host = f.hostname ?? hostname;
+        const port = f.port ?? (f.scheme ? undefined : secure ? ports.https : ports.http);
+        const defaultPort = scheme === 'https' ? 443 : 80;
+        const p = f.path ? modifyPath(path, f.path, match) : path;
+        res.writeHead(f.statusCode, { location: `${scheme}://${host}${port && port !== defaultPort ? ':' + port : ''}${withQuery(p, query)}`, 'content-length': 0 });
+        res.end();
+        return;
+      }
+      if (f.type === 'URLRewrite') {
+        if (f.hostname) outHost = f.hostname;
+        if (f.path) outPath = modifyPath(path, f.path, match);
+      }
+      if (f.type === 'RequestHeaderModifier') {
+        for (const [k, v] of f.set) headers[k] = v;
+        for (const [k, v] of f.add) headers[k] = headers[k] === undefined ? v : `${headers[k]},${v}`;
+        for (const k of f.remove) delete headers[k];
+      }
+    }
+    if (policy.rewriteTarget !== undefined && match.matched) outPath = expandTarget(policy.rewriteTarget, match.matched);
+
+    const choice = chooseBackend(route, req.headers);
+    if (!choice) return sendPage(res, 503);
+    const backend = choice.backend;
+    service = `${backend.namespace}/${backend.service}`;
+
+    const xff = req.headers['x-forwarded-for'];
+    headers['host'] = outHost;
+    headers['x-forwarded-for'] = xff ? `${xff}, ${client}` : client;
+    headers['x-real-ip'] = client;
+    headers['x-forwarded-proto'] = secure ? 'https' : 'http';
+    headers['x-forwarded-host'] = hostHeader;
+    headers['x-forwarded-port'] = String(req.socket.localPort ?? '');
+    headers['x-request-id'] = requestId;
+    const hasBody = req.headers['transfer-encoding'] !== undefined || declared > 0;
+
+    if (hasBody && policy.bodyLimit > 0) {
+      let seen = 0;
+      req.on('data', (chunk: Buffer) => {
+        seen += chunk.length;
+        if (seen > policy.bodyLimit) {
+          req.unpipe();
+          sendPage(res, 413);
+        }
+      });
+      req.pause();
+    }
+
+    const sticky = policy.affinityCookie ? readCookie(req.headers.cookie, policy.affinityCookie) : undefined;
+    const tried = new Set<string>();
+    for (let i = 0; i < MAX_ATTEMPTS; i++) {
+      const ep: Endpoint | undefined = balancer.pick(backend, policy.loadBalance, tried, sticky);
+      if (!ep) break;
+      tried.add(ep.key);
+      endpoint = ep.key;
+      const done = balancer.begin(ep);
+      const r = await attempt({ endpoint: ep, protocol: policy.backendProtocol, method, path: withQuery(outPath, query), headers, connectTimeoutMs: policy.connectTimeoutMs, readTimeoutMs: policy.readTimeoutMs }, agents, req, hasBody);
+      if (r.kind === 'connect-error') {
+        done();
+        metrics.connectErrors.inc({ namespace: backend.namespace, service: backend.service });
+        continue;
+      }
+      if (r.kind === 'error') {
+        done();
+        return sendPage(res, r.timeout ? 504 : 502);
+      }
+      const up = r.response;
+      const out = stripHopByHop(up.headers);
+      out['server'] = SERVER_HEADER;
+      if (policy.affinityCookie && sticky !== cookieValueFor(ep)) {
+        const prev = out['set-cookie'];
+        const mine = `${policy.affinityCookie}=${cookieValueFor(ep)}; Path=/; HttpOnly`;
+        out['set-cookie'] = prev === undefined ? [mine] : [...(Array.isArray(prev) ? prev : [String(prev)]), mine];
+      }
+      if (res.headersSent) { // the body-size check answered 413 meanwhile
+        done();
+        up.resume();
+        return;
+      }
+      res.writeHead(up.statusCode ?? 502, up.statusMessage, out);
+      up.pipe(res);
+      const finish = (): void => done();
+      up.once('end', finish);
+      up.once('error', () => { done(); res.destroy(); });
+      r.request.once('error', () => { done(); res.destroy(); });
+      res.once('close', () => { done(); if (!up.complete) r.request.destroy(); });
+      return;
+    }
+    if (tried.size === 0) return sendPage(res, 503);
+    return sendPage(res, 502);
+  }
+
+  function handleUpgrade(secure: boolean) {
+    return (req: http.IncomingMessage, socket: Socket, head: Buffer): void => {
+      const table = current;
+      const hostname = hostnameOf(req.headers.host);
+      const url = req.url ?? '/';
+      const path = requestPathOf(url);
+      const client = clientIP(socket);
+      const qi = url.indexOf('?');
+      const query = qi === -1 ? '' : url.slice(qi);
+      const match = lookup(table, hostname, path, { method: req.method ?? 'GET', headers: req.headers, query: query ? new URLSearchParams(query) : undefined });
+      const fail = (status: number, text: string): void => {
+        socket.end(`HTTP/1.1 ${status} ${text}\r\nserver: ${SERVER_HEADER}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n`);
+      };
+      socket.on('error', () => socket.destroy());
+      if (!match) return fail(404, 'Not Found');
+      const route = match.route;
+      if (route.users && !checkBasic(route.users, req.headers.authorization)) return fail(401, 'Unauthorized');
+      if (route.policy.allowRanges) {
+        const ip = tryParseIP(client);
+        if (!ip || !route.policy.allowRanges.some((c) => cidrContains(c, ip))) return fail(403, 'Forbidden');
+      }
+      const choice = chooseBackend(route, req.headers);
+      const ep = choice && balancer.pick(choice.backend, route.policy.loadBalance, new Set());
+      if (!ep) return fail(503, 'Service Unavailable');
+      const headers: http.OutgoingHttpHeaders = { ...req.headers };
+      headers['x-forwarded-for'] = req.headers['x-forwarded-for'] ? `${req.headers['x-forwarded-for']}, ${client}` : client;
+      headers['x-real-ip'] = client;
+      headers['x-forwarded-proto'] = secure ? 'https' : 'http';
+      headers['x-forwarded-host'] = req.headers.host;
+      let outPath = path;
+      if (route.policy.rewriteTarget !== undefined && match.matched) outPath = expandTarget(route.policy.rewriteTarget, match.matched);
+      const mod = route.policy.backendProtocol === 'HTTPS' ? https : http;
+      const up = mod.request({ host: ep.ip, port: ep.port, method: req.method, path: withQuery(outPath, query), headers, agent: false, rejectUnauthorized: false });
+      up.on('upgrade', (ures, usock, uhead) => {
+        let headText = `HTTP/1.1 ${ures.statusCode} ${ures.statusMessage}\r\n`;
+        for (let i = 0; i < ures.rawHeaders.length; i += 2) headText += `${ures.rawHeaders[i]}: ${ures.rawHeaders[i + 1]}\r\n`;
+        socket.write(headText + '\r\n');
+        if (uhead.length) socket.write(uhead);
+        if (head.length) usock.write(head);
+        usock.on('error', () => socket.destroy());
+        socket.on('error', () => usock.destroy());
+        socket.on('close', () => usock.destroy());
+        usock.on('close', () => socket.destroy());
+        usock.pipe(socket);
+        socket.pipe(usock);
+      });
+      up.on('response', (ures) => {
+        let headText = `HTTP/1.1 ${ures.statusCode} ${ures.statusMessage}\r\n`;
+        for (let i = 0; i < ures.rawHeaders.length; i += 2) headText += `${ures.rawHeaders[i]}: ${ures.rawHeaders[i + 1]}\r\n`;
+        socket.write(headText + '\r\n');
+        ures.pipe(socket);
+      });
+      up.on('error', () => fail(502, 'Bad Gateway'));
+      up.end();
+    };
+  }
+
+  const httpServer = http.createServer({ keepAliveTimeout: 75_000, headersTimeout: 60_000, requestTimeout: 0 }, handle(false));
+  httpServer.on('upgrade', handleUpgrade(false));
+  httpServer.on('clientError', (_err, sock: Socket) => { if (sock.writable) sock.end('HTTP/1.1 400 Bad Request\r\n\r\n'); else sock.destroy(); });
+  const servers: http.Server[] = [httpServer];
+  let httpsServer: https.Server | undefined;
+  if (opts.tlsListen) {
+    httpsServer = https.createServer(
+      {
+        cert: defaultCert.cert,
+        key: defaultCert.key,
+        SNICallback: (name, cb) => {
+          const pair = certFor(current, name);
+          try { cb(null, pair ? contexts.get(pair) : undefined); } catch (err) { cb(err as Error); }
+        },
+        keepAliveTimeout: 75_000,
+        requestTimeout: 0,
+      },
+      handle(true),
+    );
+    httpsServer.on('upgrade', handleUpgrade(true));
+    httpsServer.on('tlsClientError', (_e, s: TLSSocket) => s.destroy());
+    servers.push(httpsServer);
+  }
+
+  const listen = (s: http.Server, l: { host: string; port: number }): Promise<number> =>
+    new Promise((resolve, reject) => {
+      s.once('error', reject);
+      s.listen(l.port, l.host, () => {
+        s.off('error', reject);
+        resolve((s.address() as AddressInfo).port);
+      });
+    });
+  try {
+    ports.http = await listen(httpServer, opts.listen);
+    if (httpsServer && opts.tlsListen) ports.https = await listen(httpsServer, opts.tlsListen);
+  } catch (err) {
+    for (const s of servers) s.close();
+    for (const u of unsubs) u();
+    throw err;
+  }
+
+  return {
+    ports: () => ({ ...ports }),
+    metrics: () => metrics.registry.metrics(),
+    stats: () => stats,
+    reload,
+    table: () => current,
+    close: async () => {
+      for (const u of unsubs) u();
+      await Promise.all(servers.map((s) => new Promise<void>((resolve) => {
+        s.close(() => resolve());
+        s.closeAllConnections();
+      })));
+      agents.destroy();
+    },
+  };
+}
