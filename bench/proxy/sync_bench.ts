@@ -1,7 +1,8 @@
 // Control-plane benchmark: time to program N Services × 10 endpoints (full sync) and one
 // changed Service at N, with podnet's nftables layout vs kube-proxy's iptables layout loaded by
 // iptables-restore, in the same run, in throwaway namespaces. Root only.
-// Run: npx tsc -p . && node dist/bench/proxy/sync_bench.js 1000 10000 30000   (PEER=iptables-nft-restore to compare with the nft backend)
+// Run: npx tsc -p . && node dist/bench/proxy/sync_bench.js 1000 10000 30000
+// (PEER=iptables-nft-restore: compare with the nft backend; PEER=none: podnet only; SELECTION=vmap)
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { run, runOk } from '../../host/exec.js';
@@ -12,6 +13,8 @@ import { BUILTIN_JUMPS, renderIptables } from '../../proxy/iptables_render.js';
 
 /** The peer: classic iptables-restore (legacy backend) unless PEER names another, e.g. iptables-nft-restore. */
 const PEER = process.env.PEER ?? 'iptables-legacy-restore';
+/** SELECTION=vmap measures kube-proxy's anonymous-vmap endpoint selection instead of the cascade. */
+const SELECTION: 'vmap' | 'cascade' = process.env.SELECTION === 'vmap' ? 'vmap' : 'cascade';
 import { svc, slice } from '../../proxy/fixtures.js';
 import type { EndpointSlice, Service } from '../../api/types.js';
 
@@ -40,7 +43,7 @@ async function benchOne(n: number): Promise<Record<string, number>> {
   try {
     const { services, slices } = objects(n);
     const cache = new PlanCache();
-    const config = { clusterCIDR: '10.244.0.0/16' };
+    const config = { clusterCIDR: '10.244.0.0/16', selection: SELECTION };
     // nftables full sync: plan + render + nft -f.
     const [plan, nftFull] = await timed(async () => {
       const p = planServiceRules({ services, slices, node, config }, cache);
@@ -56,7 +59,8 @@ async function benchOne(n: number): Promise<Record<string, number>> {
       await realNft.apply(ns, script);
     });
     await realNft.deleteTable(ns, 'ip', 'podnet-proxy');
-    console.log(`  nft: full ${nftFull.toFixed(0)} ms, one change ${nftOne.toFixed(1)} ms`);
+    console.log(`  nft (${SELECTION}): full ${nftFull.toFixed(0)} ms, one change ${nftOne.toFixed(1)} ms`);
+    if (PEER === 'none') return { n, nftFull, nftOne, iptFull: NaN, iptOne: NaN };
     // kube-proxy's iptables layout, same objects, loaded the way kube-proxy's iptables mode does:
     // one restore of every KUBE-* chain per sync.
     const restore = async (text: string) => {
