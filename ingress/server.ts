@@ -237,8 +237,9 @@ export async function serveIngress(opts: ServeOptions): Promise<IngressServer> {
       const ingress = owner ? `${owner.name}` : '';
       const namespace = owner?.namespace ?? '';
       const status = res.statusCode;
-      metrics.requests.inc({ ingress, namespace, service, status: String(status), method });
-      metrics.duration.observe({ ingress, namespace, service, method }, latencyMs / 1000);
+      const svcName = service.slice(service.indexOf('/') + 1);
+      metrics.requests.inc({ ingress, namespace, service: svcName, status: String(status), method });
+      metrics.duration.observe({ ingress, namespace, service: svcName, method }, latencyMs / 1000);
       accessLog?.(`${client} - - [${new Date().toISOString()}] "${method} ${url} HTTP/${req.httpVersion}" ${status} ${res.getHeader('content-length') ?? '-'} "${req.headers.referer ?? '-'}" "${req.headers['user-agent'] ?? '-'}" ${(latencyMs / 1000).toFixed(3)} [${namespace}-${ingress}] ${endpoint || '-'} ${requestId}`);
       opts.onRequest?.({ time: new Date().toISOString(), client, host: hostname, path, method, status, latencyMs, ingress: owner ? `${namespace}/${ingress}` : '', service, endpoint, requestId });
     });
