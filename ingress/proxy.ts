@@ -34,13 +34,15 @@ export class Agents {
     return a;
   }
 
-  /** Closes the pools of endpoints that left every backend. */
+  /**
+   * Forgets the pools of endpoints that left every backend. Only idle sockets are closed:
+   * requests in flight on a removed endpoint finish (their sockets then idle out).
+   */
   retain(live: ReadonlySet<string>): void {
     for (const [k, a] of this.agents) {
-      if (!live.has(k.replace(/^HTTPS?/, ''))) {
-        a.destroy();
-        this.agents.delete(k);
-      }
+      if (live.has(k.replace(/^HTTPS?/, ''))) continue;
+      for (const list of Object.values(a.freeSockets)) for (const s of list ?? []) s.destroy();
+      this.agents.delete(k);
     }
   }
 
