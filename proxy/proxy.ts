@@ -87,7 +87,8 @@ export async function startProxy(opts: StartProxyOptions): Promise<Proxy> {
   const sync = async (): Promise<void> => {
     const started = process.hrtime.bigint();
     const full = !previous || clock.now() - lastFull >= (opts.fullSyncPeriodMs ?? 3_600_000);
-    const triggers = [...pendingTriggers.values()];
+    const pending = [...pendingTriggers];
+    const triggers = pending.map(([, t]) => t);
     pendingTriggers.clear();
     const plan = planServiceRules({ services: services.list(), slices: slices.list(), pods: pods.list(), node, config }, cache);
     try {
@@ -97,7 +98,8 @@ export async function startProxy(opts: StartProxyOptions): Promise<Proxy> {
       metrics.failures.inc();
       previous = undefined; // the kernel state is unknown: next time, a full sync
       iptKnown = undefined;
-      for (const t of triggers) pendingTriggers.set(`retry-${t}-${Math.random()}`, t);
+      // Keep the oldest trigger per slice, so the retry's latency counts from the first change.
+      for (const [k, t] of pending) pendingTriggers.set(k, Math.min(t, pendingTriggers.get(k) ?? t));
       await metrics.refresh();
       throw err;
     }
