@@ -116,7 +116,7 @@ export interface RequestOptions {
 export function request(port: number, path: string, o: RequestOptions = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { ...(o.host ? { host: o.host } : {}), ...o.headers };
-    const common = { host: '127.0.0.1', port, path, method: o.method ?? 'GET', headers, agent: o.agent };
+    const common = { host: '127.0.0.1', port, path, method: o.method ?? 'GET', headers, agent: o.agent ?? (o.tls ? false : undefined) };
     const req = o.tls
       ? https.request({ ...common, servername: o.tls.servername, ca: o.tls.ca, rejectUnauthorized: o.tls.ca !== undefined })
       : http.request(common);
