@@ -60,6 +60,8 @@ export interface Attempt {
   readonly headers: http.OutgoingHttpHeaders;
   readonly connectTimeoutMs: number;
   readonly readTimeoutMs: number;
+  /** Idle limit while the request is being sent; readTimeoutMs takes over once it is. */
+  readonly sendTimeoutMs?: number;
 }
 
 export type AttemptResult =
@@ -104,7 +106,9 @@ export function attempt(a: Attempt, agents: Agents, body: http.IncomingMessage, 
         sock.once(a.protocol === 'HTTPS' ? 'secureConnect' : 'connect', go);
       } else go();
     });
-    up.setTimeout(a.readTimeoutMs, () => up.destroy(Object.assign(new Error('upstream read timeout'), { code: 'EREADTIMEOUT' })));
+    const onIdle = (): void => { up.destroy(Object.assign(new Error('upstream timeout'), { code: 'EREADTIMEOUT' })); };
+    up.setTimeout(a.sendTimeoutMs ?? a.readTimeoutMs, onIdle);
+    up.once('finish', () => up.setTimeout(a.readTimeoutMs, onIdle));
     up.on('response', (response) => settle({ kind: 'response', response, request: up }));
     up.on('error', (error: NodeJS.ErrnoException) => {
       if (!connected || (up.reusedSocket && !hasBody && error.code === 'ECONNRESET')) settle({ kind: 'connect-error', error });

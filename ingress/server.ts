@@ -349,7 +349,7 @@ export async function serveIngress(opts: ServeOptions): Promise<IngressServer> {
       tried.add(ep.key);
       endpoint = ep.key;
       const done = balancer.begin(ep);
-      const r = await attempt({ endpoint: ep, protocol: policy.backendProtocol, method, path: withQuery(outPath, query), headers, connectTimeoutMs: policy.connectTimeoutMs, readTimeoutMs: policy.readTimeoutMs }, agents, req, hasBody);
+      const r = await attempt({ endpoint: ep, protocol: policy.backendProtocol, method, path: withQuery(outPath, query), headers, connectTimeoutMs: policy.connectTimeoutMs, readTimeoutMs: policy.readTimeoutMs, sendTimeoutMs: policy.sendTimeoutMs }, agents, req, hasBody);
       if (r.kind === 'connect-error') {
         done();
         metrics.connectErrors.inc({ namespace: backend.namespace, service: backend.service });
