@@ -4,7 +4,8 @@
 // and a default route via the gateway in the pod.
 import { parseIP, parseCIDR } from '../api/ip.js';
 import { netnsNameFromPath } from '../host/netns.js';
-import { linkName, getLink, ensureBridge, ensureVeth, setMaster, setHairpin, ensureAddr, ensureRoute, deleteLink, listAddrs, linkUp } from '../host/link.js';
+import { existsSync } from 'node:fs';
+import { linkName, getLink, listLinks, ensureBridge, ipBatch, deleteLink, listAddrs } from '../host/link.js';
 import { CniError, CniCode, VALID_ATTACHMENTS_KEY, type NetConf, type CniResult, type Attachment } from './spec.js';
 import type { CniEnv } from './env.js';
 import { UndoStack } from './undo.js';
@@ -59,24 +60,29 @@ export async function cmdAdd(conf: NetConf, env: CniEnv): Promise<CniResult> {
   if (!conf.ipam?.type) throw new CniError(CniCode.InvalidConfig, 'the configuration has no "ipam.type"');
   if (conf.ipam.type === BUILTIN_IPAM) parseIpamConfig(conf.ipam);
   const podNs = podNetns(env);
-  if (!(await getLink(podNs, 'lo').catch(() => undefined))) throw new CniError(CniCode.UnknownContainer, `the namespace "${env.netns}" does not exist`);
+  if (!existsSync(env.netns)) throw new CniError(CniCode.UnknownContainer, `the namespace "${env.netns}" does not exist`);
   const undo = new UndoStack();
   try {
     const ipam = await runIpam('ADD', conf, env);
     undo.push(() => runIpam('DEL', conf, env));
     const ips = ipam?.ips ?? [];
     if (ips.length === 0) throw new CniError(CniCode.InvalidConfig, `IPAM plugin "${conf.ipam.type}" returned no addresses`);
-    await ensureBridge(undefined, bc.bridge, { mtu: bc.mtu });
-    if (bc.isGateway) {
-      for (const ip of ips) if (ip.gateway) await ensureAddr(undefined, bc.bridge, `${ip.gateway}/${parseCIDR(ip.address).prefix}`);
-    }
     const hostVeth = hostVethName(env.containerID, env.ifname);
+    // Process start-up dominates ADD, so the host side is one read and one `ip -batch`, the pod
+    // side one batch: ~5 processes instead of ~16.
+    const links = new Map((await listLinks(undefined)).map((l) => [l.ifname, l]));
+    if (!links.has(bc.bridge)) await ensureBridge(undefined, bc.bridge, { mtu: bc.mtu });
+    const mtu = bc.mtu ? ['mtu', String(bc.mtu)] : [];
+    const host: string[][] = [['link', 'set', 'dev', bc.bridge, 'up']];
+    if (bc.isGateway) for (const ip of ips) if (ip.gateway) host.push(['addr', 'replace', `${ip.gateway}/${parseCIDR(ip.address).prefix}`, 'dev', bc.bridge]);
+    // A host veth left from an earlier ADD of the same attachment is replaced, with its peer.
+    if (links.has(hostVeth)) host.push(['link', 'del', 'dev', hostVeth]);
+    host.push(['link', 'add', hostVeth, ...mtu, 'type', 'veth', 'peer', 'name', env.ifname, ...mtu, 'netns', podNs]);
+    host.push(['link', 'set', 'dev', hostVeth, 'master', bc.bridge]);
+    if (bc.hairpinMode) host.push(['link', 'set', 'dev', hostVeth, 'type', 'bridge_slave', 'hairpin', 'on']);
+    host.push(['link', 'set', 'dev', hostVeth, 'up']);
     undo.push(() => deleteLink(undefined, hostVeth));
-    await ensureVeth(hostVeth, undefined, env.ifname, podNs, { mtu: bc.mtu });
-    await setMaster(undefined, hostVeth, bc.bridge);
-    if (bc.hairpinMode) await setHairpin(undefined, hostVeth, true);
-    await linkUp(podNs, 'lo');
-    for (const ip of ips) await ensureAddr(podNs, env.ifname, ip.address);
+    await ipBatch(undefined, host);
     const routes = [...(ipam?.routes ?? [])];
     if (bc.isGateway) {
       for (const ip of ips) {
@@ -85,14 +91,18 @@ export async function cmdAdd(conf: NetConf, env: CniEnv): Promise<CniResult> {
         if (!routes.some((r) => r.dst === dflt)) routes.push({ dst: dflt, gw: ip.gateway });
       }
     }
-    for (const r of routes) await ensureRoute(podNs, r.dst === '0.0.0.0/0' || r.dst === '::/0' ? 'default' : r.dst, { via: r.gw ?? ips[0]!.gateway, dev: env.ifname });
-    const [br, hv, pod] = await Promise.all([getLink(undefined, bc.bridge), getLink(undefined, hostVeth), getLink(podNs, env.ifname)]);
+    const pod: string[][] = [['link', 'set', 'dev', 'lo', 'up'], ['link', 'set', 'dev', env.ifname, 'up']];
+    for (const ip of ips) pod.push(['addr', 'replace', ip.address, 'dev', env.ifname]);
+    for (const r of routes) pod.push(['route', 'replace', r.dst === '0.0.0.0/0' || r.dst === '::/0' ? 'default' : r.dst, 'via', (r.gw ?? ips[0]!.gateway)!, 'dev', env.ifname]);
+    await ipBatch(podNs, pod);
+    const [after, podLink] = await Promise.all([listLinks(undefined), getLink(podNs, env.ifname)]);
+    const mac = (name: string) => after.find((l) => l.ifname === name)?.address;
     return {
       cniVersion: conf.cniVersion,
       interfaces: [
-        { name: bc.bridge, mac: br?.address },
-        { name: hostVeth, mac: hv?.address },
-        { name: env.ifname, mac: pod?.address, sandbox: env.netns },
+        { name: bc.bridge, mac: mac(bc.bridge) },
+        { name: hostVeth, mac: mac(hostVeth) },
+        { name: env.ifname, mac: podLink?.address, sandbox: env.netns },
       ],
       ips: ips.map((ip) => ({ address: ip.address, gateway: ip.gateway, interface: 2 })),
       routes,

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync, readdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { rootTestsEnabled, run } from '../host/exec.js';
+import { rootTestsEnabled, run, runOk } from '../host/exec.js';
 import { ensureNetns } from '../host/netns.js';
 import { getLink, listAddrs, deleteAddr, listLinks } from '../host/link.js';
 import { testPrefix, cleanupNetnsPrefix } from '../host/testutil.js';
@@ -112,4 +112,13 @@ test('GC releases addresses of attachments that are no longer valid', { skip }, 
   await rt.gc([{ containerID: 'keep', ifname: 'eth0' }]);
   assert.deepEqual(readdirSync(join(dataDir, 'gc')).filter((f) => f.startsWith('10.')), ['10.244.5.2']);
   assert.equal(existsSync(join(dir, 'gc', 'cache', 'results', 'gc-leak-eth0')), false);
+});
+
+test('an ADD that fails after IPAM (the pod already has that interface) releases the address and leaves no host veth', { skip }, async () => {
+  const { rt, dataDir } = runtimeFor('late', '10.244.6.0/24');
+  const ns = await pod('late');
+  await runOk('ip', ['-n', ns, 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'other0']);
+  await assert.rejects(rt.add({ containerID: 'late1', netns: ns }), (e: PodnetError) => e.details?.['cniCode'] === 100 && /File exists/.test(e.message));
+  assert.equal(await getLink(node, hostVethName('late1', 'eth0')), undefined);
+  assert.deepEqual(readdirSync(join(dataDir, 'late')).filter((f) => f.startsWith('10.')), []);
 });

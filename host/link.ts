@@ -81,6 +81,17 @@ export async function listLinks(ns: string | undefined): Promise<LinkInfo[]> {
   }));
 }
 
+/**
+ * Several `ip` commands in one process (`ip -batch -`), for hot paths like CNI ADD where process
+ * start-up dominates. Each command is an argv without "ip"; arguments must not contain spaces.
+ * Stops at the first failing command and throws with ip's error text.
+ */
+export async function ipBatch(ns: string | undefined, commands: readonly (readonly string[])[]): Promise<void> {
+  if (commands.length === 0) return;
+  for (const c of commands) for (const a of c) if (/\s/.test(a) || a === '') throw new TypeError(`host: invalid ip batch argument ${JSON.stringify(a)}`);
+  await runOk('ip', ipArgs(ns, ['-batch', '-']), { input: commands.map((c) => c.join(' ')).join('\n') + '\n' });
+}
+
 export async function linkUp(ns: string | undefined, name: string): Promise<void> {
   await ip(ns, ['link', 'set', 'dev', name, 'up']);
 }
