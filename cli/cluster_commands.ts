@@ -1,10 +1,11 @@
 // `podnet up`, `down`, `status`, `kubeconfig`: the cluster lifecycle as the user sees it.
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs, UsageError, type FlagSpecs } from './args.js';
 import { clusterPaths, checkClusterName, podnetHome } from './paths.js';
 import { readStatus, runningPid, spawnDaemon, stopDaemon, waitForReady, type ClusterConfig } from './daemonctl.js';
 import { isRoot } from '../host/exec.js';
+import { rootlessDaemonArgv, spawnForwarder, stopNamespaceProcesses, userNamespaceOf } from './rootless.js';
 import type { CommandIO } from './io.js';
 
 export const UP_FLAGS: FlagSpecs = {
@@ -34,11 +35,10 @@ export async function upCommand(argv: string[], io: CommandIO): Promise<number> 
   if (!['nftables', 'iptables', 'userspace'].includes(proxyMode)) throw new UsageError(`--proxy-mode must be nftables, iptables or userspace, got "${proxyMode}"`);
   const store = String(flags.store);
   if (store !== 'sqlite' && !/^etcd:\/\/[^/]+$/.test(store)) throw new UsageError(`--store must be sqlite or etcd://HOST:PORT, got "${store}"`);
-  let network = Boolean(flags.network);
-  if (network && !isRoot()) {
-    io.err('podnet: not running as root: starting the control plane only (apiserver, controllers). Run as root for pods, Services, DNS and policies.');
-    network = false;
-  }
+  const network = Boolean(flags.network);
+  // Without root, the daemon gets its own user + network + mount namespace and a forwarder
+  // carries 127.0.0.1 ports in from outside (cli/rootless.ts).
+  const rootless = network && !isRoot();
   const paths = clusterPaths(name);
   const config: ClusterConfig = {
     name,
@@ -51,13 +51,15 @@ export async function upCommand(argv: string[], io: CommandIO): Promise<number> 
     zones: Number(flags.zones),
     network,
     uiPort: Number(flags['ui-port']),
+    rootless,
   };
   let pid = runningPid(paths);
   if (pid) {
     io.out(`Cluster "${name}" is already running (pid ${pid}).`);
   } else {
-    io.out(`Starting cluster "${name}" (${nodes} node${nodes > 1 ? 's' : ''}, ${network ? `${backend} network, ${proxyMode} proxy` : 'control plane only'}, ${store} storage)`);
-    pid = spawnDaemon(config);
+    io.out(`Starting cluster "${name}" (${nodes} node${nodes > 1 ? 's' : ''}, ${network ? `${backend} network, ${proxyMode} proxy${rootless ? ', rootless' : ''}` : 'control plane only'}, ${store} storage)`);
+    pid = spawnDaemon(config, rootless ? rootlessDaemonArgv(name) : undefined);
+    if (rootless) spawnForwarder(config, pid);
   }
   const status = await waitForReady(paths, pid, { timeoutMs: Number(flags.timeout) * 1000, print: (l) => io.out(`  • ${l}`) });
   if (status.phase !== 'ready') {
@@ -85,7 +87,12 @@ export async function downCommand(argv: string[], io: CommandIO): Promise<number
   const names = flags.all ? listClusters() : [checkClusterName(String(flags.name))];
   for (const name of names) {
     const paths = clusterPaths(name);
+    // A rootless daemon's namespaces hold everything it started; find them before it goes.
+    const pid = runningPid(paths);
+    const daemonChild = pid ? childPid(pid) : undefined;
+    const userns = daemonChild ? userNamespaceOf(daemonChild) : undefined;
     const stopped = await stopDaemon(paths);
+    if (userns && userns !== userNamespaceOf(process.pid)) await stopNamespaceProcesses(userns);
     io.out(stopped ? `Stopped the daemon of cluster "${name}".` : `Cluster "${name}" was not running.`);
     const { teardownClusterNetwork } = await import('./teardown.js');
     await teardownClusterNetwork(name, paths, io);
@@ -138,4 +145,14 @@ export async function kubeconfigCommand(argv: string[], io: CommandIO): Promise<
   }
   io.out(paths.kubeconfig);
   return 0;
+}
+
+/** The first child of a process (the daemon under `unshare --fork`), or the process itself. */
+function childPid(pid: number): number {
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    return children[0] ?? pid;
+  } catch {
+    return pid;
+  }
 }

@@ -9,6 +9,7 @@ import { writeJsonAtomic, type ClusterConfig, type DaemonStatus } from './daemon
 import { progressTo, type Progress } from './progress.js';
 import { startControlPlane, type ControlPlane } from './controlplane.js';
 import { errorMessage } from '../api/errors.js';
+import { prepareRootlessNamespace } from './rootless.js';
 
 export interface Stoppable {
   readonly name: string;
@@ -48,6 +49,10 @@ export async function runDaemon(name: string): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
   try {
+    if (config.rootless) {
+      progress('Rootless: running in a private user, network and mount namespace');
+      await prepareRootlessNamespace(paths);
+    }
     const cp = await startControlPlane(config, paths, progress, stack);
     const extra = await startDataPlane(config, paths, progress, stack, cp);
     setStatus({ phase: 'ready', apiserver: cp.url, kubeconfig: paths.kubeconfig, ...extra });

@@ -16,6 +16,8 @@ export interface ClusterConfig {
   readonly zones: number;
   readonly network: boolean;
   readonly uiPort: number;
+  /** Without root: the daemon runs in its own user + network + mount namespace (see cli/rootless.ts). */
+  readonly rootless?: boolean;
 }
 
 export interface DaemonStatus {
@@ -69,14 +71,16 @@ export function writeJsonAtomic(path: string, value: unknown): void {
   renameSync(tmp, path);
 }
 
-export function spawnDaemon(config: ClusterConfig): number {
+/** Starts the daemon detached; `argv` replaces the plain `node bin/podnet __daemon` command line (rootless). */
+export function spawnDaemon(config: ClusterConfig, argv?: readonly string[]): number {
   const paths = clusterPaths(config.name);
   mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
   writeJsonAtomic(paths.config, config);
   rmSync(paths.status, { force: true });
   writeFileSync(paths.progress, '');
   const log = openSync(paths.log, 'a');
-  const child = spawn(process.execPath, [join(packageRoot(), 'bin', 'podnet'), '__daemon', '--name', config.name], {
+  const cmd = argv ?? [process.execPath, join(packageRoot(), 'bin', 'podnet'), '__daemon', '--name', config.name];
+  const child = spawn(cmd[0]!, cmd.slice(1), {
     detached: true,
     stdio: ['ignore', log, log],
     env: { ...process.env, PODNET_HOME: podnetHome() },

@@ -36,6 +36,11 @@ export async function main(argv: string[], io: CommandIO = stdio): Promise<void>
     await runDaemon(rest[i + 1] ?? 'podnet');
     return;
   }
+  if (name === '__forward') {
+    const { runForwarder } = await import('./rootless.js');
+    await runForwarder(rest[rest.indexOf('--name') + 1] ?? 'podnet', Number(rest[rest.indexOf('--daemon') + 1]));
+    return;
+  }
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     help(io);
     return;
