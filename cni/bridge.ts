@@ -146,12 +146,16 @@ export async function cmdCheck(conf: NetConf, env: CniEnv): Promise<void> {
   }
 }
 
-/** GC: release IPAM allocations of attachments the runtime no longer knows. */
+/**
+ * GC: release IPAM allocations of attachments the runtime no longer knows, and delete their host
+ * veths. Only attachments this network's IPAM knew are touched (several networks may share a bridge).
+ */
 export async function cmdGC(conf: NetConf): Promise<void> {
   const valid = (conf[VALID_ATTACHMENTS_KEY] ?? []) as Attachment[];
   if (!Array.isArray(valid)) throw new CniError(CniCode.InvalidConfig, `"${VALID_ATTACHMENTS_KEY}" must be a list`);
   if (conf.ipam?.type === BUILTIN_IPAM) {
-    await ipamGC(storeFor(parseIpamConfig(conf.ipam), conf.name), valid);
+    const released = await ipamGC(storeFor(parseIpamConfig(conf.ipam), conf.name), valid);
+    for (const a of released) await deleteLink(undefined, hostVethName(a.containerID, a.ifname));
   } else if (conf.ipam?.type) {
     await execDelegate(conf.ipam.type, 'GC', conf, process.env);
   }

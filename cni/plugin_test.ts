@@ -111,6 +111,9 @@ test('GC releases addresses of attachments that are no longer valid', { skip }, 
   await rt.status();
   await rt.gc([{ containerID: 'keep', ifname: 'eth0' }]);
   assert.deepEqual(readdirSync(join(dataDir, 'gc')).filter((f) => f.startsWith('10.')), ['10.244.5.2']);
+  assert.equal(await getLink(node, hostVethName('leak', 'eth0')), undefined, 'the leaked host veth is gone');
+  assert.ok(await getLink(node, hostVethName('keep', 'eth0')), 'the valid host veth stays');
+  assert.ok(await getLink(node, hostVethName('shape1', 'eth0')), "another network's veth on the same bridge stays");
   assert.equal(existsSync(join(dir, 'gc', 'cache', 'results', 'gc-leak-eth0')), false);
 });
 

@@ -4,7 +4,7 @@
 import { parseIP, formatIP, nthIP, indexInCIDR, ipEquals, compareIP, cidrContains, type IP } from '../../api/ip.js';
 import { PodnetError } from '../../api/errors.js';
 import type { IpRange } from './config.js';
-import type { IpamStore } from './store.js';
+import type { IpamStore, Allocation } from './store.js';
 
 export interface Allocated {
   readonly ip: string;
@@ -40,11 +40,17 @@ export async function allocate(store: IpamStore, set: readonly IpRange[], contai
 
 /** Releases every allocation not held by one of `valid` (GC); returns the released addresses. */
 export async function releaseUnlisted(store: IpamStore, valid: readonly { containerID: string; ifname: string }[]): Promise<string[]> {
+  return (await releaseUnlistedAllocations(store, valid)).map((a) => a.ip);
+}
+
+/** As releaseUnlisted, returning the released allocations (so GC can find their links too). */
+export async function releaseUnlistedAllocations(store: IpamStore, valid: readonly { containerID: string; ifname: string }[]): Promise<Allocation[]> {
   const keep = new Set(valid.map((v) => `${v.containerID}\u0000${v.ifname}`));
-  const released: string[] = [];
+  const released: Allocation[] = [];
   for (const a of await store.list()) {
     if (keep.has(`${a.containerID}\u0000${a.ifname}`)) continue;
-    released.push(...(await store.releaseByID(a.containerID, a.ifname)));
+    await store.releaseByID(a.containerID, a.ifname);
+    released.push(a);
   }
   return released;
 }

@@ -4,8 +4,8 @@ import { formatIP, parseIP, cidrContains } from '../../api/ip.js';
 import { PodnetError } from '../../api/errors.js';
 import { parseIpamConfig, type IpamConfig } from './config.js';
 import { DiskStore } from './disk.js';
-import { allocate, releaseUnlisted } from './allocator.js';
-import type { IpamStore } from './store.js';
+import { allocate, releaseUnlistedAllocations } from './allocator.js';
+import type { IpamStore, Allocation } from './store.js';
 import { CniError, CniCode, type CniIPConfig, type CniRoute, type Attachment } from '../spec.js';
 
 export const BUILTIN_IPAM = 'podnet-ipam';
@@ -40,8 +40,9 @@ export async function ipamDel(store: IpamStore, containerID: string, ifname: str
   return store.withLock(() => store.releaseByID(containerID, ifname));
 }
 
-export async function ipamGC(store: IpamStore, valid: readonly Attachment[]): Promise<string[]> {
-  return store.withLock(() => releaseUnlisted(store, valid));
+/** Releases allocations of attachments not in `valid`; returns the released allocations. */
+export async function ipamGC(store: IpamStore, valid: readonly Attachment[]): Promise<Allocation[]> {
+  return store.withLock(() => releaseUnlistedAllocations(store, valid));
 }
 
 /** Whether an address could still be handed out (STATUS). */
