@@ -70,11 +70,8 @@ export function decodeObject(req: IncomingMessage, body: Buffer, deps: Deps): Ku
   if (type === '' || type === 'application/json' || type === '*/*') value = parseJSON(body);
   else if (type === 'application/yaml') value = parseYAMLBody(body);
   else if (type === 'application/vnd.kubernetes.protobuf') {
-    try {
-      value = deps.decodeProtobufObject(new Uint8Array(body));
-    } catch (err) {
-      throw badRequest(`unable to decode protobuf body: ${(err as Error).message}`);
-    }
+    // A ProtobufError carries its own status (400 malformed, 415 no schema); toApiError maps it.
+    value = deps.decodeProtobufObject(new Uint8Array(body));
   } else throw unsupported(type, ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf']);
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw badRequest('the request body is not a Kubernetes object');
   return value as KubeObject;

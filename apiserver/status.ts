@@ -3,6 +3,8 @@
 import type { FieldError } from '../api/errors.js';
 import { ValidationError } from '../api/errors.js';
 import type { ResourceInfo } from '../api/resources.js';
+import { PatchError } from './patch/errors.js';
+import { ProtobufError } from './protobuf/errors.js';
 
 export interface StatusBody {
   kind: 'Status';
@@ -77,14 +79,17 @@ export function fromValidation(info: ResourceInfo, err: ValidationError): ApiErr
   return invalid(info, err.objectName, err.causes);
 }
 
+const REASONS: Record<number, string> = { 400: 'BadRequest', 415: 'UnsupportedMediaType', 422: 'Invalid' };
+
 /** Any thrown value → a Status error; unknown errors become 500 without taking the server down. */
 export function toApiError(err: unknown, info?: ResourceInfo): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof ValidationError && info) return fromValidation(info, err);
   if (err instanceof SyntaxError || err instanceof URIError || err instanceof RangeError) return badRequest(err.message);
-  const code = (err as { code?: unknown })?.code;
-  if (code === 'PATCH_FAILED' || (err as Error)?.name === 'PatchError') {
-    return new ApiError(422, 'Invalid', (err as Error).message);
+  // Both carry the status their author chose: 400 for a body that cannot be read at all, 422 for a
+  // patch that cannot apply to this object, 415 for protobuf podnet has no schema for.
+  if (err instanceof PatchError || err instanceof ProtobufError) {
+    return new ApiError(err.httpStatus, REASONS[err.httpStatus] ?? 'BadRequest', err.message);
   }
   return new ApiError(500, 'InternalError', `Internal error occurred: ${err instanceof Error ? err.message : String(err)}`);
 }
