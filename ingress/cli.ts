@@ -1,0 +1,99 @@
+// `podnet ingress serve`: flags → serveIngress, with status writes and Events through the
+// cluster client when the source is a kubeconfig.
+import { parseArgs } from 'node:util';
+import { PodnetError } from '../api/errors.js';
+import { resourceByKind } from '../api/resources.js';
+import type { Ingress, KubeObject } from '../api/types.js';
+import { eventRecorder } from '../client/events.js';
+import { isConflict, type KubeClient } from '../client/rest.js';
+import { openSource } from '../client/spec.js';
+import type { ServiceRef } from './backends.js';
+import type { LoadBalancerIngress } from './compile.js';
+import { serveIngress, type StatusWriter } from './server.js';
+
+const USAGE = 'usage: podnet ingress serve --source file:OBJECTS|kubeconfig[:PATH] --listen ADDR:PORT [--tls-listen ADDR:PORT] [--class NAME] [--publish-service NS/NAME] [--status-address IP|HOST] [--default-backend NS/NAME:PORT] [--no-access-log]';
+
+export function parseHostPort(text: string, flag: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(text);
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port > 65535) throw new PodnetError('INGRESS_BAD_FLAG', `ingress: ${flag} "${text}" is not ADDR:PORT`);
+  return { host: m[1] ?? (m[2] || '0.0.0.0'), port };
+}
+
+export function parseServiceRef(text: string): ServiceRef {
+  const m = /^(?:([a-z0-9-]+)\/)?([a-z0-9-]+):([A-Za-z0-9-]+)$/.exec(text);
+  if (!m) throw new PodnetError('INGRESS_BAD_FLAG', `ingress: --default-backend "${text}" is not NS/NAME:PORT`);
+  const port = /^\d+$/.test(m[3]!) ? { number: Number(m[3]) } : { name: m[3] };
+  return { namespace: m[1] ?? 'default', name: m[2]!, port };
+}
+
+function clientWriter(client: KubeClient): StatusWriter {
+  const record = eventRecorder(client, 'podnet-ingress');
+  const put = async (obj: KubeObject, status: Record<string, unknown>): Promise<void> => {
+    const info = resourceByKind(obj.apiVersion ?? '', obj.kind ?? '');
+    if (!info) return;
+    try {
+      await client.updateStatus(info, { ...obj, status });
+    } catch (err) {
+      if (!isConflict(err)) throw err;
+      // Our cached copy was stale: status is ours alone, so retry on the fresh object.
+      const fresh = await client.get<KubeObject>(info, obj.metadata?.namespace, obj.metadata?.name ?? '');
+      if (fresh) await client.updateStatus(info, { ...fresh, status });
+    }
+  };
+  return {
+    updateIngressStatus: (ing: Ingress, lb: readonly LoadBalancerIngress[]) =>
+      put(ing as unknown as KubeObject, { ...(ing.status ?? {}), loadBalancer: { ingress: lb.map((x) => ({ ...x })) } }),
+    recordEvent: (obj, type, reason, message) => record(obj, type, reason, message),
+    updateStatus: (obj, status) => put(obj, status),
+  };
+}
+
+export async function ingressServeCommand(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      source: { type: 'string' },
+      listen: { type: 'string', default: '127.0.0.1:8080' },
+      'tls-listen': { type: 'string' },
+      class: { type: 'string' },
+      'publish-service': { type: 'string' },
+      'status-address': { type: 'string' },
+      'default-backend': { type: 'string' },
+      'no-access-log': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(USAGE + '\n');
+    return;
+  }
+  if (!values.source) throw new PodnetError('INGRESS_BAD_FLAG', `ingress: --source is required\n${USAGE}`);
+  const { source, client } = await openSource(values.source);
+  const server = await serveIngress({
+    source,
+    listen: parseHostPort(values.listen!, '--listen'),
+    tlsListen: values['tls-listen'] ? parseHostPort(values['tls-listen'], '--tls-listen') : undefined,
+    className: values.class,
+    publishService: values['publish-service'],
+    statusAddress: values['status-address'],
+    defaultBackend: values['default-backend'] ? parseServiceRef(values['default-backend']) : undefined,
+    writer: client ? clientWriter(client) : undefined,
+    accessLog: values['no-access-log'] ? false : undefined,
+  });
+  const p = server.ports();
+  process.stderr.write(`ingress: serving HTTP on ${p.http}${p.https ? `, HTTPS on ${p.https}` : ''} (${server.stats().routes} routes)\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await server.close();
+  source.stop();
+  client?.close();
+}
