@@ -2,6 +2,7 @@
 import { UsageError } from './args.js';
 import { stdio, type CommandIO } from './io.js';
 import { errorMessage } from '../api/errors.js';
+import { analyzeCommand, serveCommand } from './component_commands.js';
 
 type Command = (argv: string[], io: CommandIO) => Promise<number>;
 
@@ -17,6 +18,10 @@ const COMMANDS: Record<string, Entry> = {
   kubeconfig: { summary: "print the path of a cluster's kubeconfig", load: async () => (await import('./cluster_commands.js')).kubeconfigCommand },
   exec: { summary: 'run a command in a pod (like kubectl exec): podnet exec NS/POD -- CMD…', load: async () => (await import('./exec_command.js')).execCommand },
   'port-forward': { summary: 'forward 127.0.0.1 ports into a pod or Service: podnet port-forward svc/NAME 8080:80', load: async () => (await import('./portforward_command.js')).portForwardCommand },
+  'dns serve': { summary: 'run the CoreDNS-compatible DNS server: --corefile FILE --source file:OBJECTS|kubeconfig[:PATH]', load: async () => serveCommand(async () => (await import('../dns/cli.js')).dnsServeCommand) },
+  'ingress serve': { summary: 'run the ingress controller: --source … --listen ADDR:PORT [--tls-listen ADDR:PORT] [--class NAME]', load: async () => serveCommand(async () => (await import('../ingress/cli.js')).ingressServeCommand) },
+  reach: { summary: 'the reachability matrix between pods, predicted (-f manifests, or the cluster) or --live measured', load: async () => analyzeCommand(async () => (await import('../analyze/commands.js')).reachCommand) },
+  explain: { summary: 'why traffic from a pod to a pod/IP is allowed or denied: --from NS/POD --to NS/POD|IP[:PORT[/PROTO]]', load: async () => analyzeCommand(async () => (await import('../analyze/commands.js')).explainCommand) },
   apiserver: { summary: 'run only the apiserver in the foreground', load: async () => (await import('./apiserver_command.js')).apiserverCommand },
 };
 
