@@ -47,7 +47,8 @@ export function parseDig(text: string): DigResult {
 /** Runs dig; `args` are extra options like "+tcp" or "+norec". */
 export function dig(port: number, name: string, type = 'A', args: string[] = [], tool = 'dig'): Promise<DigResult> {
   return new Promise((resolve, reject) => {
-    execFile(tool, ['@127.0.0.1', '-p', String(port), '+tries=1', '+time=3', ...args, name, type], { timeout: 15_000 }, (err, stdout) => {
+    const retry = tool === 'kdig' ? ['+retry=0', '+time=3'] : ['+tries=1', '+time=3'];
+    execFile(tool, ['@127.0.0.1', '-p', String(port), ...retry, ...args, name, type], { timeout: 15_000 }, (err, stdout) => {
       if (err && !stdout) reject(err);
       else resolve(parseDig(stdout));
     });
@@ -65,6 +66,8 @@ export interface FakeUpstream {
   port: number;
   /** Queries received, as "name TYPE". */
   queries: string[];
+  /** The transport of each query, in order. */
+  protos: ('udp' | 'tcp')[];
   close(): Promise<void>;
 }
 
@@ -74,11 +77,13 @@ export interface FakeUpstream {
  */
 export async function fakeUpstream(names: Record<string, string[]>): Promise<FakeUpstream> {
   const queries: string[] = [];
-  const answerFor = (raw: Buffer): Buffer | undefined => {
+  const protos: ('udp' | 'tcp')[] = [];
+  const answerFor = (raw: Buffer, proto: 'udp' | 'tcp' = 'udp'): Buffer | undefined => {
     const p = parseQuery(raw);
     if (!p.ok) return undefined;
     const q = p.query;
     queries.push(`${q.name} ${q.qtype}`);
+    protos.push(proto);
     const ips = names[q.name];
     const soa: RR = { name: 'test.', type: T.SOA, ttl: 60, data: { mname: 'ns.test.', rname: 'hostmaster.test.', serial: 1, refresh: 1, retry: 1, expire: 1, minimum: 60 } };
     const answer: RR[] = (ips ?? []).filter((ip) => (q.qtype === T.A && !ip.includes(':')) || (q.qtype === T.AAAA && ip.includes(':'))).map((ip) => ({ name: q.name, type: ip.includes(':') ? T.AAAA : T.A, ttl: 60, data: ip }) as RR);
@@ -97,7 +102,7 @@ export async function fakeUpstream(names: Record<string, string[]>): Promise<Fak
     sock.on('data', (c) => {
       buf = Buffer.concat([buf, c]);
       while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
-        const out = answerFor(buf.subarray(2, 2 + buf.readUInt16BE(0)));
+        const out = answerFor(buf.subarray(2, 2 + buf.readUInt16BE(0)), 'tcp');
         buf = buf.subarray(2 + buf.readUInt16BE(0));
         if (out) {
           const len = Buffer.alloc(2);
@@ -114,6 +119,7 @@ export async function fakeUpstream(names: Record<string, string[]>): Promise<Fak
   return {
     port,
     queries,
+    protos,
     close: () =>
       new Promise<void>((resolve) => {
         udp.close();
