@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { CASES } from './conformance/cases.js';
 import { formatTable, parseTable, podIP } from './conformance/fixture.js';
 import { diffCells, predict, stepWorld } from './conformance/static.js';
-import { decide } from './engine.js';
+import { allows, decide } from './engine.js';
 import { findPod } from './world.js';
 
 describe('NetworkPolicy conformance (static)', () => {
@@ -80,5 +80,19 @@ describe('NetworkPolicy explanations', () => {
     const d = decide(world, pod('x/a'), { ip: '192.0.2.10' }, 'TCP', 443);
     assert.equal(d.allowed, true);
     assert.match(d.ingress.reason, /192\.0\.2\.10 is not a pod/);
+  });
+});
+
+describe('allows (the fast path) agrees with decide', () => {
+  it('on every cell of the suite', () => {
+    for (const c of CASES)
+      for (const step of c.steps) {
+        const world = stepWorld(step);
+        for (const probe of step.probes)
+          for (const [cell, d] of predict(world, probe)) {
+            const [from, to] = cell.split('->') as [string, string];
+            assert.equal(allows(world, { pod: findPod(world, from)! }, { pod: findPod(world, to)! }, probe.protocol, probe.port), d.allowed, cell);
+          }
+      }
   });
 });

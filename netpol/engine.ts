@@ -171,3 +171,26 @@ export function decide(world: World, src: Endpoint, dst: Endpoint, protocol: Pro
   const ingress = side(world, 'Ingress', d, s, d, protocol, port);
   return { allowed: egress.allowed && ingress.allowed, egress, ingress };
 }
+
+function sideAllows(world: World, direction: Direction, subject: Endpoint, other: Endpoint, dst: Endpoint, protocol: Protocol, port: number): boolean {
+  if (!('pod' in subject)) return true;
+  const pols = selectingPolicies(world, subject.pod, direction);
+  if (pols.length === 0) return true;
+  for (const pol of pols) {
+    for (const r of (direction === 'Ingress' ? pol.ingress : pol.egress) ?? []) {
+      if (r.peers && !r.peers.some((p) => peerMatches(world, p, pol.namespace, other))) continue;
+      if (r.ports && !r.ports.some((p) => portMatches(p, protocol, port, dst))) continue;
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * The verdict of `decide` without building reasons, for matrices. `loopback: false` evaluates
+ * the policies even when both ends are the same pod (the analyzer's equivalence classes need it).
+ */
+export function allows(world: World, src: Endpoint, dst: Endpoint, protocol: Protocol, port: number, opts: { loopback?: boolean } = {}): boolean {
+  if (opts.loopback !== false && 'pod' in src && 'pod' in dst && src.pod.key === dst.pod.key) return true;
+  return sideAllows(world, 'Egress', src, dst, dst, protocol, port) && sideAllows(world, 'Ingress', dst, src, dst, protocol, port);
+}
