@@ -54,7 +54,7 @@ export async function runDaemon(name: string): Promise<void> {
       await prepareRootlessNamespace(paths);
     }
     const cp = await startControlPlane(config, paths, progress, stack);
-    const extra = await startDataPlane(config, paths, progress, stack, cp);
+    const extra = await startDataPlane(config, paths, progress, stack, cp, setStatus);
     setStatus({ phase: 'ready', apiserver: cp.url, kubeconfig: paths.kubeconfig, ...extra });
     progress('ready');
   } catch (err) {
@@ -80,11 +80,12 @@ async function startDataPlane(
   progress: Progress,
   stack: Stoppable[],
   cp: ControlPlane,
+  setStatus: (s: Partial<DaemonStatus>) => void,
 ): Promise<Partial<DaemonStatus>> {
   if (!config.network) {
     progress('data plane off (--no-network): the apiserver and controllers run; pods are scheduled but not started');
     return {};
   }
   const { startDataPlane: start } = await import('./dataplane.js');
-  return start(config, paths, progress, stack, cp);
+  return start(config, paths, progress, stack, cp, setStatus);
 }

@@ -70,7 +70,14 @@ async function registerNodes(cp: ControlPlane, names: string[], zones: number, p
   }
 }
 
-export async function startDataPlane(config: ClusterConfig, paths: ClusterPaths, progress: Progress, stack: Stoppable[], cp: ControlPlane): Promise<Partial<DaemonStatus>> {
+export async function startDataPlane(
+  config: ClusterConfig,
+  paths: ClusterPaths,
+  progress: Progress,
+  stack: Stoppable[],
+  cp: ControlPlane,
+  setStatus: (s: Partial<DaemonStatus>) => void,
+): Promise<Partial<DaemonStatus>> {
   const names = nodeNames(config.nodes);
   const cidrs = await registerNodes(cp, names, config.zones, progress);
 
@@ -123,7 +130,7 @@ export async function startDataPlane(config: ClusterConfig, paths: ClusterPaths,
   progress('Deploying cluster DNS (kube-system/coredns behind kube-dns 10.96.0.10) and the ingress controller');
   await ensureSystemWorkloads(cp.client, { upstreamDNS: net.internet.dnsIP, inClusterKubeconfig: paths.inClusterKubeconfig });
 
-  const publisher = await startPublisher(cp, net.underlayNetns);
+  const publisher = await startPublisher(cp, net.underlayNetns, (published) => setStatus({ published }));
   stack.push(publisher);
 
   return {

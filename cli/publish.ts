@@ -17,7 +17,7 @@ export interface Published {
   readonly url: string;
 }
 
-export async function startPublisher(cp: ControlPlane, underlayNetns: string): Promise<Stoppable & { published(): Published[] }> {
+export async function startPublisher(cp: ControlPlane, underlayNetns: string, onChange: (published: Published[]) => void = () => {}): Promise<Stoppable & { published(): Published[] }> {
   const services = cp.source.informer<Service & KubeObject>(R.services);
   const listeners = new Map<string, { listener: HostListener; lbIP: string; published: Published }>();
 
@@ -53,6 +53,7 @@ export async function startPublisher(cp: ControlPlane, underlayNetns: string): P
       listeners.set(key, { listener, lbIP: w.ip, published });
       touched.add(w.svc);
     }
+    onChange([...listeners.values()].map((l) => l.published));
     for (const svc of touched) {
       const value = [...listeners.entries()]
         .filter(([k]) => k.startsWith(`${svc.metadata!.namespace}/${svc.metadata!.name}:`))
