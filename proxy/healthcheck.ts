@@ -56,3 +56,41 @@ export class HealthCheckServers {
     this.byPort.clear();
   }
 }
+
+/**
+ * The proxy's own health endpoint (kube-proxy serves it on 10256): `/healthz` and `/livez` answer
+ * 200 with the time of the last applied plan; `/ready` answers 200 once a plan has been applied.
+ * Opened by the agent with the first plan, so it never says ready before the first sync.
+ */
+export class ProxyHealthz {
+  private server: Server | undefined;
+  private lastUpdated = 0;
+
+  planApplied(): void {
+    this.lastUpdated = Date.now();
+  }
+
+  async listen(port: number, host = '0.0.0.0'): Promise<void> {
+    if (this.server) return;
+    const server = createServer((req, res) => {
+      const path = (req.url ?? '/').split('?')[0];
+      const body = JSON.stringify({ lastUpdated: new Date(this.lastUpdated).toISOString(), currentTime: new Date().toISOString() });
+      if (path === '/healthz' || path === '/livez' || path === '/ready') {
+        res.writeHead(this.lastUpdated > 0 ? 200 : 503, { 'Content-Type': 'application/json' });
+        res.end(body);
+        return;
+      }
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+    this.server = server;
+  }
+
+  close(): void {
+    this.server?.close();
+    this.server = undefined;
+  }
+}

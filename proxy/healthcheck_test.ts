@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type AddressInfo } from 'node:net';
-import { HealthCheckServers } from './healthcheck.js';
+import { HealthCheckServers, ProxyHealthz } from './healthcheck.js';
 
 async function freePort(): Promise<number> {
   const s = createServer();
@@ -43,5 +43,22 @@ test('a port that cannot be opened is reported, not thrown', async () => {
   } finally {
     hc.close();
     blocker.close();
+  }
+});
+
+test('the proxy healthz says 503 before the first plan and 200 with lastUpdated after it', async () => {
+  const hz = new ProxyHealthz();
+  try {
+    const port = await freePort();
+    await hz.listen(port, '127.0.0.1');
+    assert.equal((await fetch(`http://127.0.0.1:${port}/ready`)).status, 503);
+    hz.planApplied();
+    const r = await fetch(`http://127.0.0.1:${port}/healthz`);
+    assert.equal(r.status, 200);
+    const body = (await r.json()) as { lastUpdated: string };
+    assert.ok(Date.parse(body.lastUpdated) > 0);
+    assert.equal((await fetch(`http://127.0.0.1:${port}/other`)).status, 404);
+  } finally {
+    hz.close();
   }
 });

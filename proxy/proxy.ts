@@ -35,6 +35,8 @@ export interface StartProxyOptions {
   readonly clock?: Clock;
   /** Userspace mode: endpoint probe interval (default 3000 ms). */
   readonly probeIntervalMs?: number;
+  /** Serve `/healthz`, `/livez`, `/ready` on this port in the node netns (kube-proxy uses 10256). */
+  readonly healthzPort?: number;
 }
 
 export interface Proxy {
@@ -78,8 +80,8 @@ export async function startProxy(opts: StartProxyOptions): Promise<Proxy> {
   // first plan that needs it, after the rules of that plan are live.
   let agent: NodeAgent | undefined;
   const agentFor = async (plan: ProxyPlan): Promise<NodeAgent | undefined> => {
-    if (!agent && (plan.config.mode === 'userspace' || plan.healthChecks.length > 0)) {
-      agent = await NodeAgent.start(netns, { PODNET_PROXY_PROBE_MS: String(opts.probeIntervalMs ?? 3000) });
+    if (!agent && (plan.config.mode === 'userspace' || plan.healthChecks.length > 0 || opts.healthzPort)) {
+      agent = await NodeAgent.start(netns, { PODNET_PROXY_PROBE_MS: String(opts.probeIntervalMs ?? 3000), PODNET_PROXY_HEALTHZ_PORT: String(opts.healthzPort ?? 0) });
     }
     return agent;
   };

@@ -4,7 +4,7 @@
 // healthCheckNodePort servers (every mode) and, in userspace mode, the L4 proxy. It exits when
 // stdin closes, so it never outlives the proxy that started it.
 import { createInterface } from 'node:readline';
-import { HealthCheckServers } from './healthcheck.js';
+import { HealthCheckServers, ProxyHealthz } from './healthcheck.js';
 import { UserspaceProxy } from './userspace/l4.js';
 import type { ProxyPlan } from './types.js';
 
@@ -25,6 +25,8 @@ export interface AgentReply {
 
 const probeIntervalMs = Number(process.env.PODNET_PROXY_PROBE_MS ?? 3000);
 const health = new HealthCheckServers();
+const healthz = new ProxyHealthz();
+const healthzPort = Number(process.env.PODNET_PROXY_HEALTHZ_PORT ?? 0);
 const l4 = new UserspaceProxy({ probeIntervalMs });
 let queue: Promise<void> = Promise.resolve();
 
@@ -36,6 +38,8 @@ async function handle(req: AgentRequest): Promise<void> {
     errors.push(...(await l4.update(req.plan.config.mode === 'userspace' ? req.plan.services : [])));
     if (req.plan.config.mode === 'userspace') await l4.prober.probeAll();
     errors.push(...(await health.update(req.plan.healthChecks)));
+    healthz.planApplied();
+    if (healthzPort > 0) await healthz.listen(healthzPort).catch((err: Error) => errors.push(`proxy: cannot serve healthz on ${healthzPort}: ${err.message}`));
   }
   if (req.probe) await l4.prober.probeAll();
   write({ seq: req.seq, errors, ...(req.stats ? { active: l4.active() } : {}) });
@@ -54,6 +58,7 @@ rl.on('line', (line) => {
 });
 rl.on('close', () => {
   health.close();
+  healthz.close();
   l4.close();
   process.exit(0);
 });

@@ -48,6 +48,7 @@ export function serviceConformanceSuite(mode: ProxyMode): void {
         podCIDR: '10.244.1.0/24',
         minSyncPeriodMs: 0,
         probeIntervalMs: 60_000,
+        healthzPort: 10256,
       });
 
     /** Replaces every Service and slice with these, then syncs. */
@@ -107,6 +108,11 @@ export function serviceConformanceSuite(mode: ProxyMode): void {
       await state([{ name: 'named', o: { ports: [{ name: 'web', port: 80, targetPort: 'web' }], annotations: { 'podnet.dev/lb-algorithm': 'rr' } } }], [a, b]);
       const got = new Set((await fromClient({ host: CIP, port: 80, n: 4 })).map((r) => r.split(':').slice(0, 2).join(':')));
       assert.deepEqual([...got].sort(), ['p1:8080', 'p2:8081']);
+    });
+
+    test('the proxy healthz answers on the node once rules are live', async () => {
+      const [r] = await probe(topo.extNs, { host: topo.nodeIP, port: 10256, proto: 'http', path: '/healthz' });
+      assert.equal(JSON.parse(r!).status, 200);
     });
 
     test('NodePort answers on the node IP from outside', async () => {

@@ -49,7 +49,7 @@ function one() { return new Promise((res) => {
   if (o.proto === 'udp') { const u = dgram.createSocket('udp4'); closer = () => { try { u.close(); } catch {} };
     u.on('message', (m) => done(m.toString().trim())); u.on('error', (e) => done(e.code));
     u.connect(o.port, o.host, () => u.send('q')); return; }
-  if (o.proto === 'http') { const r = http.get({ host: o.host, port: o.port, path: '/', agent: false }, (resp) => { let b = '';
+  if (o.proto === 'http') { const r = http.get({ host: o.host, port: o.port, path: o.path || '/', agent: false }, (resp) => { let b = '';
       resp.on('data', (d) => b += d); resp.on('end', () => done(JSON.stringify({ status: resp.statusCode, body: b }))); });
     r.on('error', (e) => done(e.code)); closer = () => r.destroy(); return; }
   const s = net.connect({ host: o.host, port: o.port }); let buf = ''; closer = () => s.destroy();
@@ -146,6 +146,8 @@ export interface ProbeOptions {
   readonly n?: number;
   readonly proto?: 'tcp' | 'udp' | 'http';
   readonly timeoutMs?: number;
+  /** HTTP path for proto http (default /). */
+  readonly path?: string;
 }
 
 /** Runs `n` sequential connections from a namespace; each result is the first reply line or an error code. */
