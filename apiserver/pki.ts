@@ -1,5 +1,6 @@
 // The cluster's PKI: a CA and a serving certificate for the apiserver (node-forge), kept in a
 // directory so restarts reuse them, and kubeconfig files that trust that CA.
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import forge from 'node-forge';
@@ -26,9 +27,19 @@ function validity(cert: forge.pki.Certificate, years: number): void {
   cert.validity.notAfter = new Date(Date.now() + years * 365 * 24 * 3600 * 1000);
 }
 
-/** Generates a fresh CA and a serving certificate signed by it. RSA 2048: slow-ish (~1 s), done once per cluster. */
+/**
+ * An RSA 2048 key pair from Node's native crypto (OpenSSL), handed to node-forge for the X.509 work:
+ * forge's pure-JS key generation takes about half a second per key, OpenSSL a few milliseconds.
+ */
+function rsaKeyPair(): forge.pki.rsa.KeyPair {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  const priv = forge.pki.privateKeyFromPem(privateKey) as forge.pki.rsa.PrivateKey;
+  return { privateKey: priv, publicKey: forge.pki.setRsaPublicKey(priv.n, priv.e) };
+}
+
+/** Generates a fresh CA and a serving certificate signed by it, once per cluster. */
 export function generatePki(opts: { extraIPs?: string[]; extraDNS?: string[] } = {}): Pki {
-  const caKeys = forge.pki.rsa.generateKeyPair({ bits: 2048 });
+  const caKeys = rsaKeyPair();
   const ca = forge.pki.createCertificate();
   ca.publicKey = caKeys.publicKey;
   ca.serialNumber = serial();
@@ -43,7 +54,7 @@ export function generatePki(opts: { extraIPs?: string[]; extraDNS?: string[] } =
   ]);
   ca.sign(caKeys.privateKey, forge.md.sha256.create());
 
-  const keys = forge.pki.rsa.generateKeyPair({ bits: 2048 });
+  const keys = rsaKeyPair();
   const cert = forge.pki.createCertificate();
   cert.publicKey = keys.publicKey;
   cert.serialNumber = serial();
