@@ -88,6 +88,7 @@ export function planRoutes(input: RouteInputs): RoutePlan {
     events.push({ object, type: 'Warning', reason, message });
   };
 
+  const resolved = new Map<string, ResolvedBackend>();
   const mine = input.ingresses.filter(ours).slice().sort(byAge);
   const canaries: { ing: Ingress; policy: Policy }[] = [];
   for (const ing of mine) {
@@ -105,9 +106,9 @@ export function planRoutes(input: RouteInputs): RoutePlan {
       canaries.push({ ing, policy });
       continue;
     }
-    compileIngress(ing, policy, { b, index, secrets, warn, events });
+    compileIngress(ing, policy, { b, index, secrets, warn, events, resolved });
   }
-  for (const { ing, policy } of canaries) attachCanary(ing, policy, { b, index, secrets, warn, events });
+  for (const { ing, policy } of canaries) attachCanary(ing, policy, { b, index, secrets, warn, events, resolved });
 
   if (input.defaultBackend && !b.defaultRoute) {
     b.defaultRoute = controllerRoute(resolveBackend(index, input.defaultBackend), parsePolicy({}).policy);
@@ -122,6 +123,7 @@ interface Ctx {
   readonly secrets: ReadonlyMap<string, Secret>;
   readonly warn: (o: Described, reason: string, message: string) => void;
   readonly events: PlanEvent[];
+  readonly resolved: Map<string, ResolvedBackend>;
 }
 
 type IngressBackend = NonNullable<NonNullable<Ingress['spec']>['defaultBackend']>;
@@ -133,7 +135,13 @@ function backendOf(ing: Ingress, be: IngressBackend, ctx: Ctx): ResolvedBackend 
     return undefined;
   }
   if (!be.service) return undefined;
-  const backend = resolveBackend(ctx.index, { namespace: ns, name: be.service.name, port: { number: be.service.port?.number, name: be.service.port?.name } });
+  // Many paths share one Service: resolve each (service, port) once per compile.
+  const key = `${ns}/${be.service.name}:${be.service.port?.number ?? ''}:${be.service.port?.name ?? ''}`;
+  let backend = ctx.resolved.get(key);
+  if (!backend) {
+    backend = resolveBackend(ctx.index, { namespace: ns, name: be.service.name, port: { number: be.service.port?.number, name: be.service.port?.name } });
+    ctx.resolved.set(key, backend);
+  }
   return backend;
 }
 

@@ -30,6 +30,7 @@ function runWrk(port: number, seconds: number, path = '/'): Promise<WrkResult> {
     p.on('error', reject);
     p.on('exit', () => {
       const lat = (q: string) => { const m = new RegExp(`\\s${q}%\\s+([\\d.]+)(us|ms|s)`).exec(out); return m ? ms(m[1]!, m[2]!) : NaN; };
+      if (/Socket errors|Non-2xx/.test(out)) process.stderr.write(out);
       const errs = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
       resolve({
         rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN),
