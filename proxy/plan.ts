@@ -208,15 +208,18 @@ export function planServiceRules(input: PlanInput, cache?: PlanCache): ProxyPlan
     if (list) list.push(s);
     else slicesBySvc.set(key, [s]);
   }
+  // Only pods that carry a weight matter; usually none do, and then no endpoint needs a lookup.
   const pods = new Map<string, Pod>();
-  for (const p of input.pods ?? []) pods.set(podKey(p.metadata?.namespace ?? 'default', p.metadata?.name ?? ''), p);
+  for (const p of input.pods ?? []) {
+    if (p.metadata?.annotations?.[ANNOTATION_POD_WEIGHT] !== undefined) pods.set(podKey(p.metadata?.namespace ?? 'default', p.metadata?.name ?? ''), p);
+  }
   const next = new Map<string, CacheEntry>();
   let views: ServicePortView[] = [];
   for (const svc of input.services) {
     const key = `${svc.metadata?.namespace ?? 'default'}/${svc.metadata?.name ?? ''}`;
     const slices = slicesBySvc.get(key) ?? [];
     const podDeps: Pod[] = [];
-    for (const sl of slices) for (const ep of sl.endpoints ?? []) {
+    if (pods.size > 0) for (const sl of slices) for (const ep of sl.endpoints ?? []) {
       const p = ep.targetRef?.kind === 'Pod' && ep.targetRef.name ? pods.get(podKey(svc.metadata?.namespace ?? 'default', ep.targetRef.name)) : undefined;
       if (p) podDeps.push(p);
     }
