@@ -8,6 +8,8 @@ export interface ControllerConfig {
   nodeCIDRMaskSizeV6: number;
   /** Upstream --max-endpoints-per-slice. */
   maxEndpointsPerSlice: number;
+  /** Pod changes are collected for this long before a Service's slices are rewritten (upstream --endpoint-updates-batch-period). */
+  endpointUpdatesBatchPeriodMs: number;
   /** LoadBalancer address pools, each "first-last" or a CIDR. */
   lbPools: string[];
   /** The loadBalancerClass podnet answers for (Services without a class are podnet's too). */
@@ -37,6 +39,7 @@ export const DEFAULT_CONFIG: ControllerConfig = {
   nodeCIDRMaskSize: 24,
   nodeCIDRMaskSizeV6: 64,
   maxEndpointsPerSlice: 100,
+  endpointUpdatesBatchPeriodMs: 200,
   lbPools: ['172.18.255.200-172.18.255.250'],
   lbClass: 'podnet.dev/lb',
   workers: 4,

@@ -1,13 +1,12 @@
 // The Endpoints controller: keeps the legacy Endpoints of every Service with a selector in step
 // with its Pods (for clients that still read Endpoints, like kubectl ≤1.30 describe).
-import { compileMapSelector, matches } from '../../api/labels.js';
 import type { Endpoints, Node, Pod, Service } from '../../api/types.js';
 import { objectKey, splitKey } from '../../api/types.js';
 import { isNotFound } from '../../client/rest.js';
 import { R } from '../../client/source.js';
 import type { ControllerContext, K } from '../context.js';
 import { desiredEndpoints } from '../endpointslice/endpoints.js';
-import { byNamespace, Index } from '../index.js';
+import { ServicePodIndex } from '../selectorindex.js';
 import { newQueue, type Controller } from '../runner.js';
 import { OVER_CAPACITY, planEndpoints, sameEndpoints } from './plan.js';
 
@@ -19,30 +18,22 @@ export function endpointsController(ctx: ControllerContext): Controller {
   const pods = ctx.source.informer<K<Pod>>(R.pods);
   const nodes = ctx.source.informer<K<Node>>(R.nodes);
   const endpoints = ctx.source.informer<K<Endpoints>>(R.endpoints);
-  const podsByNs = new Index(pods, byNamespace);
-  const servicesByNs = new Index(services, byNamespace);
+  const selIndex = new ServicePodIndex(services, pods);
   services.onChange((c) => queue.add(objectKey(c.object)));
   endpoints.onChange((c) => services.get(c.object.metadata?.namespace, c.object.metadata!.name!)?.spec?.selector && queue.add(objectKey(c.object)));
   pods.onChange((c) => {
-    for (const svc of servicesByNs.get(c.object.metadata?.namespace ?? '')) {
-      const raw = svc.spec?.selector;
-      if (!raw || Object.keys(raw).length === 0) continue;
-      const sel = compileMapSelector(raw);
-      if (matches(sel, c.object.metadata?.labels) || (c.old && matches(sel, c.old.metadata?.labels))) queue.add(objectKey(svc));
-    }
+    for (const k of selIndex.servicesFor(c.object, c.old)) queue.addAfter(k, ctx.config.endpointUpdatesBatchPeriodMs);
   });
 
   const reconcile = async (key: string) => {
     const { namespace = '', name } = splitKey(key);
     const svc = services.get(namespace, name);
-    const raw = svc?.spec?.selector;
-    if (!svc || !raw || Object.keys(raw).length === 0) {
+    if (!svc || !selIndex.selector(svc)) {
       // Like upstream, a Service's Endpoints go with it (keys of missing Services come from its deletion).
       if (!svc && endpoints.get(namespace, name)) await ctx.client.delete(R.endpoints, namespace, name);
       return;
     }
-    const sel = compileMapSelector(raw);
-    const groups = desiredEndpoints({ service: svc, pods: podsByNs.get(namespace).filter((p) => matches(sel, p.metadata?.labels)), nodes: (n) => nodes.get(undefined, n) });
+    const groups = desiredEndpoints({ service: svc, pods: selIndex.podsFor(svc), nodes: (n) => nodes.get(undefined, n) });
     const want = planEndpoints(svc, groups);
     const live = endpoints.get(namespace, name);
     if (live && sameEndpoints(live, want)) return;

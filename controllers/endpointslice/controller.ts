@@ -1,12 +1,12 @@
 // The EndpointSlice controller: keeps, for every Service with a selector, slices listing the
 // ready/serving/terminating Pods behind it. Level-triggered on Service keys; Pod, Node and slice
 // changes map to the Services they concern.
-import { compileMapSelector, matches, type Selector } from '../../api/labels.js';
 import type { EndpointSlice, Node, Pod, Service } from '../../api/types.js';
 import { objectKey, splitKey } from '../../api/types.js';
 import { R } from '../../client/source.js';
 import type { ControllerContext, K } from '../context.js';
-import { byNamespace, Index } from '../index.js';
+import { Index } from '../index.js';
+import { ServicePodIndex } from '../selectorindex.js';
 import { WriteOverlay } from '../overlay.js';
 import { newQueue, type Controller } from '../runner.js';
 import { desiredEndpoints } from './endpoints.js';
@@ -25,31 +25,12 @@ export function endpointSliceController(ctx: ControllerContext): Controller {
   const pods = ctx.source.informer<K<Pod>>(R.pods);
   const nodes = ctx.source.informer<K<Node>>(R.nodes);
   const slices = ctx.source.informer<K<EndpointSlice>>(R.endpointslices);
-  const podsByNs = new Index(pods, byNamespace);
-  const servicesByNs = new Index(services, byNamespace);
+  const selIndex = new ServicePodIndex(services, pods);
   const slicesBySvc = new Index(slices, ownedSliceKeys);
   const overlay = new WriteOverlay(slices, ctx.clock);
-  const selectors = new Map<string, { source: unknown; sel: Selector }>();
-
-  const selectorOf = (svc: Service): Selector | undefined => {
-    const raw = svc.spec?.selector;
-    if (!raw || Object.keys(raw).length === 0) return undefined;
-    const key = objectKey(svc);
-    const cached = selectors.get(key);
-    if (cached && cached.source === raw) return cached.sel;
-    const sel = compileMapSelector(raw);
-    selectors.set(key, { source: raw, sel });
-    return sel;
-  };
-
   services.onChange((c) => queue.add(objectKey(c.object)));
   pods.onChange((c) => {
-    const ns = c.object.metadata?.namespace ?? '';
-    for (const svc of servicesByNs.get(ns)) {
-      const sel = selectorOf(svc);
-      if (!sel) continue;
-      if (matches(sel, c.object.metadata?.labels) || (c.old && matches(sel, c.old.metadata?.labels))) queue.add(objectKey(svc));
-    }
+    for (const k of selIndex.servicesFor(c.object, c.old)) queue.addAfter(k, ctx.config.endpointUpdatesBatchPeriodMs);
   });
   slices.onChange((c) => {
     for (const k of ownedSliceKeys(c.object)) queue.add(k);
@@ -82,14 +63,13 @@ export function endpointSliceController(ctx: ControllerContext): Controller {
     const { namespace = '', name } = splitKey(key);
     const svc = services.get(namespace, name);
     const existing = overlay.list(namespace, slicesBySvc.get(key)).filter((s) => ownedSliceKeys(s)[0] === key);
-    const sel = svc ? selectorOf(svc) : undefined;
+    const sel = svc ? selIndex.selector(svc) : undefined;
     if (!svc || svc.metadata?.deletionTimestamp || !sel || svc.spec?.type === 'ExternalName') {
       // Slices of a Service without a selector belong to whoever writes them (mirroring, a user).
       if (existing.length) await write(namespace, { create: [], update: [], delete: existing });
-      selectors.delete(key);
       return;
     }
-    const selected = podsByNs.get(namespace).filter((p) => matches(sel, p.metadata?.labels));
+    const selected = selIndex.podsFor(svc);
     const desired = desiredEndpoints({ service: svc, pods: selected, nodes: (n) => nodes.get(undefined, n) });
     const plan = planSlices(svc, desired, existing, ctx.config.maxEndpointsPerSlice);
     await write(namespace, plan);

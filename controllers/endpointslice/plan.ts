@@ -81,6 +81,11 @@ export function planSlices(svc: Service, desired: readonly EndpointGroup[], exis
     return plan;
   }
 
+  // Slices whose port list nobody wants any more can be rewritten for a new port list (one
+  // update instead of a delete and a create); the address type of a slice is immutable.
+  const wantedKeys = new Set(desired.map((g) => groupKey(g.addressType, g.ports)));
+  const spare = [...byGroup].filter(([k]) => !wantedKeys.has(k)).flatMap(([, list]) => list);
+  const recycled = new Set<EndpointSlice>();
   const usedGroups = new Set<string>();
   for (const group of desired) {
     const key = groupKey(group.addressType, group.ports);
@@ -121,8 +126,15 @@ export function planSlices(svc: Service, desired: readonly EndpointGroup[], exis
       if (k.endpoints.length === 0) plan.delete.push(k.slice);
       else if (k.changed) plan.update.push({ ...k.slice, metadata: { ...k.slice.metadata, labels }, endpoints: k.endpoints });
     }
-    while (rest.length) plan.create.push(newSlice(svc, group, rest.splice(0, maxPerSlice), by));
+    while (rest.length) {
+      const chunk = rest.splice(0, maxPerSlice);
+      const reuse = spare.find((x) => !recycled.has(x) && x.addressType === group.addressType);
+      if (reuse) {
+        recycled.add(reuse);
+        plan.update.push({ ...reuse, metadata: { ...reuse.metadata, labels }, ports: group.ports, endpoints: chunk });
+      } else plan.create.push(newSlice(svc, group, chunk, by));
+    }
   }
-  for (const [key, slices] of byGroup) if (!usedGroups.has(key)) plan.delete.push(...slices);
+  for (const [key, slices] of byGroup) if (!usedGroups.has(key)) plan.delete.push(...slices.filter((x) => !recycled.has(x)));
   return plan;
 }

@@ -123,3 +123,12 @@ test('new endpoints fill an existing slice with room before a new slice is creat
   assert.equal(plan.create.length, 0);
   assert.deepEqual(plan.update.map((x) => x.endpoints.length), [51]);
 });
+
+test('the placeholder slice is reused when the first endpoints arrive (one update, no create/delete)', () => {
+  const s = svc();
+  const placeholder = applyPlan([], planSlices(s, [], [], 100));
+  const plan = planSlices(s, desiredEndpoints({ service: s, pods: [pod(1)], nodes }), placeholder, 100);
+  assert.equal(plan.create.length + plan.delete.length, 0);
+  assert.equal(plan.update.length, 1);
+  assert.deepEqual(plan.update[0]!.ports, [{ name: 'http', port: 8080, protocol: 'TCP' }]);
+});
