@@ -293,3 +293,21 @@ describe('forwarded headers and flows', () => {
     assert.match(await w.server.metrics(), /nginx_ingress_controller_requests\{ingress="hdr",namespace="default",service="svc-a",status="200",method="GET"\} 1/);
   });
 });
+
+describe('publish service', () => {
+  test('--publish-service copies that Service\'s load-balancer status to our Ingresses, and follows it', async () => {
+    const written = new Map<string, string>();
+    const w = await world(['a'], { publishService: 'podnet-ingress/ingress', writer: { updateIngressStatus: (ing, lb) => { written.set(ing.metadata!.name!, lb.map((x) => x.ip ?? x.hostname).join()); }, recordEvent: () => {} } });
+    try {
+      const lbSvc = (ip: string) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'ingress', namespace: 'podnet-ingress' }, spec: { type: 'LoadBalancer', ports: [{ port: 80 }] }, status: { loadBalancer: { ingress: [{ ip }] } } });
+      w.apply(lbSvc('172.18.255.200'), ingress('pub', [{ host: 'pub.example', paths: [{ path: '/', service: 'svc-a' }] }]));
+      await Promise.resolve();
+      assert.equal(written.get('pub'), '172.18.255.200');
+      w.apply(lbSvc('172.18.255.201'));
+      await Promise.resolve();
+      assert.equal(written.get('pub'), '172.18.255.201');
+    } finally {
+      await w.close();
+    }
+  });
+});
