@@ -248,6 +248,7 @@ export class ForwardPlugin implements Plugin {
     try {
       const proto: 'udp' | 'tcp' = this.opts.forceTcp ? 'tcp' : this.opts.preferUdp ? 'udp' : req.proto;
       const query = encodeQuery(req.q.name, req.q.qtype, { rd: req.q.rd, edns: 1232 });
+      let lastError = 'no upstream';
       for (const u of this.order()) {
         this.env.metrics.forwardRequests.inc([u.label]);
         try {
@@ -261,11 +262,12 @@ export class ForwardPlugin implements Plugin {
           u.fails = 0;
           this.env.metrics.forwardResponses.inc([u.label, rcodeName(info.rcode)]);
           return { rcode: info.rcode, aa: false, ra: true, tc: info.tc, answer: info.answer, authority: info.authority, additional: info.additional };
-        } catch {
+        } catch (err) {
+          lastError = `${proto} ${u.label}: ${(err as Error).message}`;
           this.fail(u);
         }
       }
-      return answer(RCODE.SERVFAIL);
+      return { ...answer(RCODE.SERVFAIL), error: lastError };
     } finally {
       this.inflight--;
     }

@@ -58,10 +58,14 @@ export class ErrorsPlugin implements Plugin {
       this.env.log(`[ERROR] plugin/errors: 2 ${req.q.qname}. ${typeName(req.q.qtype)}: ${err instanceof Error ? err.message : String(err)}`);
       return { rcode: RCODE.SERVFAIL, aa: false, answer: [], authority: [], additional: [] };
     };
+    const check = (a: Answer): Answer => {
+      if (a.error) this.env.log(`[ERROR] plugin/errors: 2 ${req.q.qname}. ${typeName(req.q.qtype)}: ${a.error}`);
+      return a;
+    };
     try {
       const r = next(req);
-      if (r instanceof Promise) return r.catch(fail);
-      return r;
+      if (r instanceof Promise) return r.then(check, fail);
+      return check(r);
     } catch (err) {
       return fail(err);
     }

@@ -58,6 +58,8 @@ export interface Answer {
   wire?: Buffer;
   ra?: boolean;
   tc?: boolean;
+  /** Why a SERVFAIL happened, for the `errors` plugin (never sent). */
+  error?: string;
 }
 
 export interface Query {
@@ -103,13 +105,20 @@ export function parseQuery(buf: Buffer): ParseResult {
   }
   const q = packet.questions?.[0];
   if (!q || typeof q.name !== 'string') return { ok: false, rcode: RCODE.FORMERR, id };
-  const qtype = buf.readUInt16BE(12 + encodedNameLength(buf, 12));
-  const qclass = buf.readUInt16BE(14 + encodedNameLength(buf, 12));
+  let qnameLength: number;
+  try {
+    qnameLength = encodedNameLength(buf, 12);
+  } catch {
+    return { ok: false, rcode: RCODE.FORMERR, id };
+  }
+  // A compressed question name cannot be pasted into answer templates; no resolver sends one.
+  if (buf[12 + qnameLength - 1] !== 0 || buf.length < 12 + qnameLength + 4) return { ok: false, rcode: RCODE.FORMERR, id };
+  const qtype = buf.readUInt16BE(12 + qnameLength);
+  const qclass = buf.readUInt16BE(14 + qnameLength);
   let edns: number | undefined;
   for (const rr of packet.additionals ?? []) {
     if (rr.type === 'OPT') edns = Math.max(512, (rr as dnsPacket.OptAnswer).udpPayloadSize ?? 512);
   }
-  const qnameLength = encodedNameLength(buf, 12);
   return {
     ok: true,
     query: {
