@@ -14,6 +14,7 @@ import { ApiError, badRequest, qualifiedName } from './status.js';
 import { rowFor, toTable, columnsFor, type IncludeObject } from './tables.js';
 import { serveWatch } from './watch.js';
 import { serveLogs } from './logs.js';
+import { sendListJSON } from './listjson.js';
 
 export interface Context {
   readonly registry: Registry;
@@ -130,12 +131,18 @@ export async function handleResource(ctx: Context, req: IncomingMessage, res: Se
           }
           return 200;
         }
-        const list = await registry.list(info, namespace, {
+        const listOpts = {
           labelSelector: q.get('labelSelector') ?? undefined,
           fieldSelector: q.get('fieldSelector') ?? undefined,
           limit: intParam(q, 'limit'),
           continue: q.get('continue') ?? undefined,
-        });
+        };
+        const raw = table ? undefined : await registry.listUnfiltered(info, namespace, listOpts);
+        if (raw) {
+          await sendListJSON(res, info, raw);
+          return 200;
+        }
+        const list = await registry.list(info, namespace, listOpts);
         const rv = String(list.revision);
         if (table) sendJSON(res, 200, toTable(info.kind, list.items, rv, includeObject(q), { continue: list.continue }), TABLE_CONTENT_TYPE);
         else {

@@ -133,6 +133,22 @@ export class Registry {
 
   async list(info: ResourceInfo, namespace: string | undefined, opts: ListOptions = {}): Promise<ListResult> {
     const filter = this.compileFilter(info, opts);
+    const { kvs, revision, continue: more } = await this.listKVs(info, namespace, opts);
+    const items = kvs.map((kv) => decodeKV(kv)).filter((o) => this.matches(filter, o));
+    return { items, revision, ...(more ? { continue: more } : {}) };
+  }
+
+  /**
+   * A list without selectors as the stored values themselves (objectJSON turns each into the
+   * client's JSON without parsing it); undefined when the options carry a selector, which needs the
+   * decoded objects.
+   */
+  async listUnfiltered(info: ResourceInfo, namespace: string | undefined, opts: ListOptions = {}): Promise<{ kvs: readonly KV[]; revision: number; continue?: string } | undefined> {
+    if (opts.labelSelector || opts.fieldSelector) return undefined;
+    return this.listKVs(info, namespace, opts);
+  }
+
+  private async listKVs(info: ResourceInfo, namespace: string | undefined, opts: ListOptions): Promise<{ kvs: readonly KV[]; revision: number; continue?: string }> {
     let startAfter: string | undefined;
     if (opts.continue) {
       try {
@@ -144,10 +160,9 @@ export class Registry {
     const prefix = storagePrefix(info, namespace);
     const limit = opts.limit && opts.limit > 0 ? opts.limit : undefined;
     const res = await this.storage.list(prefix, { ...(limit ? { limit } : {}), ...(startAfter ? { startAfter } : {}) });
-    const items = res.items.map((kv) => decodeKV(kv)).filter((o) => this.matches(filter, o));
     const last = res.items[res.items.length - 1];
     const more = limit !== undefined && res.items.length === limit && last !== undefined;
-    return { items, revision: res.revision, ...(more ? { continue: Buffer.from(JSON.stringify({ k: last.key })).toString('base64url') } : {}) };
+    return { kvs: res.items, revision: res.revision, ...(more ? { continue: Buffer.from(JSON.stringify({ k: last.key })).toString('base64url') } : {}) };
   }
 
   /** Fills in type meta, namespace and name checks shared by create and update. */
