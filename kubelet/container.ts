@@ -26,6 +26,8 @@ export interface ContainerSetup {
   readonly cwd?: string;
   /** The netns the process runs in (the pod's, or the node's for hostNetwork pods). */
   readonly netns: string;
+  /** The pod's UTS namespace file (the node's for hostNetwork pods). */
+  readonly uts?: string;
   readonly restartPolicy: string;
   readonly logDir: string;
   readonly probeTarget: Omit<ProbeTarget, 'container' | 'env'>;
@@ -94,7 +96,7 @@ export class ContainerRunner extends EventEmitter {
     const tty = s.spec.tty ?? false;
     let child: ChildProcess;
     try {
-      child = spawnInNetns(s.netns, s.argv, { env: s.env, cwd: s.cwd, stdin: s.spec.stdin ?? false, tty });
+      child = spawnInNetns(s.netns, s.argv, { env: s.env, cwd: s.cwd, stdin: s.spec.stdin ?? false, tty, uts: s.uts });
     } catch (e) {
       this.fail(`cannot start: ${(e as Error).message}`);
       return;

@@ -13,7 +13,7 @@ import { R, type Change, type ObjectSource } from '../client/source.js';
 import { nodeArgv } from '../host/entry.js';
 import { deleteNetns, netnsPids } from '../host/netns.js';
 import { realNft, type Nft } from '../host/nft.js';
-import { dialInNetns } from '../host/relay.js';
+import { dialInNetns, stopDialer } from '../host/relay.js';
 import { cniDriver, type PodNetworkDriver } from './cni.js';
 import { podEvent } from './events.js';
 import { applyHostPorts, type HostPortMapping } from './hostport.js';
@@ -24,6 +24,7 @@ import { signalGroup } from './process.js';
 import { parseResolvConf, type DNSConfig } from './resolv.js';
 import { podStreams, type KubeletStreams } from './streams.js';
 import type { KubeletWriter, NodeNetworkLike } from './types.js';
+import { ensureUts, removeUts } from './uts.js';
 
 export interface KubeletOptions {
   readonly node: NodeNetworkLike;
@@ -70,6 +71,10 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
   const cluster = opts.cluster ?? clusterFromNodeNetns(n.netns, n.name);
   const stateDir = path.join(opts.stateDir, 'kubelet', n.name);
   fs.mkdirSync(path.join(stateDir, 'pods'), { recursive: true });
+  // The simulated node's own hostname (its Node name, as its Hostname address says), which its
+  // hostNetwork pods share; pods get one each.
+  const nodeUts = path.join(stateDir, 'uts');
+  await ensureUts(nodeUts, n.name);
   const network = opts.network ?? cniDriver({ nodeNetns: n.netns, confDir: n.cniConfDir, cacheDir: n.cniCacheDir ?? path.join(stateDir, 'cni') });
   const nft = opts.nft ?? realNft;
   const dial = opts.dial ?? dialInNetns;
@@ -100,6 +105,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
     nodeName: n.name,
     nodeNetns: n.netns,
     nodeIP: n.ip,
+    nodeUts,
     cluster,
     stateDir,
     clusterDNS: opts.clusterDNS,
@@ -219,6 +225,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
           if (fs.existsSync(pidFile)) signalGroup(Number(fs.readFileSync(pidFile, 'utf8')), 'SIGKILL');
         }
         if (rec.netns !== n.netns) {
+          await stopDialer(rec.netns);
           for (const pid of await netnsPids(rec.netns)) signalGroup(pid, 'SIGKILL');
           await network.del({ containerId: uid, netns: rec.netns, ifname: 'eth0', podName: rec.name, podNamespace: rec.namespace }).catch(() => {});
           await deleteNetns(rec.netns);
@@ -227,7 +234,13 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
       } catch (e) {
         process.stderr.write(`kubelet: cleaning up pod ${uid}: ${errorMessage(e)}\n`);
       }
-      fs.rmSync(path.join(dir, uid), { recursive: true, force: true });
+      try {
+        // Unmounted first: a bound namespace file cannot be removed (EBUSY).
+        await removeUts(path.join(dir, uid, 'uts'));
+        fs.rmSync(path.join(dir, uid), { recursive: true, force: true });
+      } catch (e) {
+        process.stderr.write(`kubelet: cleaning up pod ${uid}: ${errorMessage(e)}\n`);
+      }
     }
   }
 
@@ -275,6 +288,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
       if (o.removePods) {
         workers.clear();
         await syncHostPorts().catch(() => {});
+        await removeUts(nodeUts).catch((e) => void process.stderr.write(`kubelet: ${errorMessage(e)}\n`));
       }
     },
   };

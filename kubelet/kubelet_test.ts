@@ -3,12 +3,15 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { KubeObject, Pod } from '../api/types.js';
 import { MemorySource } from '../client/memory.js';
 import { R } from '../client/source.js';
 import { rootTestsEnabled, run } from '../host/exec.js';
 import { netnsExists, netnsPids } from '../host/netns.js';
+import { dialInNetns, dialerPid } from '../host/relay.js';
 import { startKubelet, type Kubelet } from './kubelet.js';
 import { memoryWriter, type MemoryWriter } from './memorywriter.js';
 import { makeTestNode, type TestNode } from './testing.js';
@@ -118,6 +121,49 @@ describe('kubelet on a real node netns', { skip: !rootTestsEnabled() }, () => {
     assert.match((await execOut(k, 'dns-none', ['cat', '/etc/hosts'])).out, new RegExp(`${ip?.replace(/\./g, '\\.')}\\th1\\.sub\\.shop\\.svc\\.cluster\\.local\\th1\\n`));
   });
 
+  test('each pod has its own hostname (spec.hostname or its name, cut to 63) in its own UTS namespace', async () => {
+    const machine = os.hostname();
+    const long = `l${'x'.repeat(69)}`;
+    source.apply(pod(long, { containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'echo "I am $(hostname)"; sleep 3600'] }] }));
+    const p = await waitFor(source, () => { const p = getPod(source, long); return p?.status?.phase === 'Running' ? p : undefined; }, 'long-named pod Running');
+    assert.equal((await execOut(k, 'dns-cf', ['hostname'])).out, 'dns-cf\n');
+    assert.equal((await execOut(k, 'dns-none', ['hostname'])).out, 'h1\n');
+    assert.equal((await execOut(k, 'dns-none', ['hostname', '-f'])).out, 'h1.sub.shop.svc.cluster.local\n', 'hostname -f comes from the pod hosts file');
+    assert.equal((await execOut(k, 'dns-cf', ['hostname', '-f'])).out, 'dns-cf\n');
+    assert.equal((await execOut(k, long, ['hostname'])).out, `${long.slice(0, 63)}\n`);
+    const logs = await k.podStreams.logs('shop', long, { follow: false }, new AbortController().signal);
+    let text = '';
+    for await (const c of logs) text += String(c);
+    assert.equal(text, `I am ${long.slice(0, 63)}\n`, 'the container process itself sees it');
+    assert.equal(os.hostname(), machine, "the machine's hostname is untouched");
+    const uts = path.join(t.stateDir, 'kubelet', 'n1', 'pods', p.metadata!.uid!, 'uts');
+    source.remove(R.pods, 'shop', long);
+    await k.idle();
+    assert.equal(fs.existsSync(uts), false, 'the UTS namespace file goes with the pod');
+    assert.doesNotMatch(fs.readFileSync('/proc/self/mountinfo', 'utf8'), new RegExp(p.metadata!.uid!), 'and its bind mount');
+  });
+
+  test('a dial relay into a pod netns (probes, port-forward) does not outlive the pod', async () => {
+    source.apply(pod('relayed', { terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image: 'hashicorp/http-echo', args: ['-text=relayed', '-listen=:5678'], ports: [{ containerPort: 5678 }], readinessProbe: { httpGet: { path: '/', port: 5678 }, periodSeconds: 1 } }] }));
+    const p = await waitFor(source, () => { const p = getPod(source, 'relayed'); return cond(p, 'Ready') === 'True' ? p : undefined; }, 'relayed Ready');
+    const netns = k.podNetns('shop', 'relayed')!;
+    const sock = await dialInNetns(netns, '127.0.0.1', 5678);
+    const reply = await new Promise<string>((resolve) => {
+      let buf = '';
+      sock.on('data', (c: Buffer) => (buf += c.toString()));
+      sock.on('end', () => resolve(buf));
+      sock.write('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    });
+    assert.match(reply, /relayed\n$/);
+    const relay = await dialerPid(netns);
+    assert.ok(relay, 'a dial relay runs in the pod netns');
+    source.apply({ ...p, metadata: { ...p.metadata, deletionTimestamp: new Date().toISOString(), deletionGracePeriodSeconds: 1 } } as KubeObject);
+    await waitFor(source, () => getPod(source, 'relayed') === undefined, 'relayed deleted');
+    assert.throws(() => process.kill(relay, 0), 'the relay process is gone');
+    assert.notEqual((await run('ip', ['netns', 'pids', netns])).code, 0, 'the netns is gone');
+    assert.equal(await netnsExists(netns), false);
+  });
+
   test('logs keep the container output; exec returns exit codes', async () => {
     const text = await new Promise<string>((resolve, reject) => {
       k.podStreams.logs('shop', 'web', {}, new AbortController().signal).then((s) => { let o = ''; s.on('data', (c: Buffer) => (o += c.toString())); s.on('end', () => resolve(o)); }, reject);
@@ -176,6 +222,7 @@ describe('kubelet on a real node netns', { skip: !rootTestsEnabled() }, () => {
     assert.equal(p.status?.podIP, t.node.ip);
     const r = await run('curl', ['-s', '--max-time', '5', '--retry', '20', '--retry-connrefused', '--retry-delay', '0', 'http://127.0.0.1:18090/'], { netns: t.node.netns });
     assert.match(r.stdout, /^Hostname: hostnet\n/);
+    assert.equal((await execOut(k, 'hostnet', ['hostname'])).out, 'n1\n', "a hostNetwork pod has its node's hostname");
   });
 
   test('a crashing container goes into CrashLoopBackOff', async () => {
@@ -274,5 +321,6 @@ describe('kubelet on a real node netns', { skip: !rootTestsEnabled() }, () => {
     await waitFor(source, () => cond(getPod(source, 'web'), 'Ready') === 'True', 'web Ready again');
     const r = await execOut(k, 'client', ['curl', '-s', '--max-time', '5', `http://${ipBefore}:8080/hostname`]);
     assert.equal(r.out, 'web');
+    assert.equal((await execOut(k, 'web', ['hostname'])).out, 'web\n', 'the UTS namespace is adopted too');
   });
 });

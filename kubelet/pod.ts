@@ -8,6 +8,7 @@ import type { Container, Pod } from '../api/types.js';
 import { errorMessage } from '../api/errors.js';
 import { deleteNetns, ensureNetns, netnsPids } from '../host/netns.js';
 import { listAddrs } from '../host/link.js';
+import { stopDialer } from '../host/relay.js';
 import type { PodNetworkDriver, Attachment } from './cni.js';
 import { ContainerRunner } from './container.js';
 import { containerEnv, expandContainer, type EnvLookup } from './env.js';
@@ -19,11 +20,14 @@ import type { ProbeTarget } from './probe.js';
 import { buildResolvConf, type DNSConfig } from './resolv.js';
 import { buildPodStatus, type PodView } from './status.js';
 import { planContainer, type RunPlan } from './workloads/images.js';
+import { ensureUts, removeUts } from './uts.js';
 
 export interface PodContext {
   readonly nodeName: string;
   readonly nodeNetns: string;
   readonly nodeIP: string;
+  /** The node's UTS namespace file (hostname = node name), shared by hostNetwork pods. */
+  readonly nodeUts?: string;
   readonly cluster: string;
   readonly stateDir: string;
   readonly clusterDNS: string;
@@ -89,6 +93,10 @@ export class PodWorker {
   get dir(): string {
     return path.join(this.ctx.stateDir, 'pods', this.uid);
   }
+  /** The UTS namespace file processes of this pod run in (the node's for hostNetwork pods). */
+  get uts(): string | undefined {
+    return this.hostNetwork ? this.ctx.nodeUts : path.join(this.dir, 'uts');
+  }
   get etcDir(): string {
     return path.join('/etc/netns', this.netns);
   }
@@ -133,6 +141,7 @@ export class PodWorker {
         }
       }
       this.writeEtcFiles();
+      await ensureUts(this.uts!, podHostname(this.pod));
     }
     if (this.stopped) return;
     this.sandboxReady = true;
@@ -214,9 +223,10 @@ export class PodWorker {
         env: p.env,
         cwd: p.cwd,
         netns: this.netns,
+        uts: this.uts,
         restartPolicy: this.pod.spec?.restartPolicy ?? 'Always',
         logDir: path.join(this.dir, c.name),
-        probeTarget: { nodeNetns: this.ctx.nodeNetns, podNetns: this.netns, podIP: this.podIP ?? '127.0.0.1', dial: this.ctx.dial },
+        probeTarget: { nodeNetns: this.ctx.nodeNetns, podNetns: this.netns, podUts: this.uts, podIP: this.podIP ?? '127.0.0.1', dial: this.ctx.dial },
         init,
         restartCount,
       },
@@ -289,7 +299,7 @@ export class PodWorker {
     await Promise.all(this.runners().map((r) => r.stop(graceSeconds * 1000)));
   }
 
-  /** Removes the sandbox: CNI DEL, the netns, its /etc/netns files and the state folder. */
+  /** Removes the sandbox: CNI DEL, the netns, the UTS namespace, its /etc/netns files and the state folder. */
   async removeSandbox(keepState = false): Promise<void> {
     await this.statusChain;
     await this.released;
@@ -299,9 +309,12 @@ export class PodWorker {
 
   private async releaseNetwork(): Promise<void> {
     if (this.hostNetwork) return;
+    // A dial relay (probes, port-forward) left in the netns would keep it alive after the delete.
+    await stopDialer(this.netns);
     for (const pid of await netnsPids(this.netns)) signalGroup(pid, 'SIGKILL');
     await this.ctx.network.del(this.attachment()).catch((e) => process.stderr.write(`kubelet: ${errorMessage(e)}\n`));
     await deleteNetns(this.netns);
+    await removeUts(this.uts!);
     fs.rmSync(this.etcDir, { recursive: true, force: true });
   }
 }

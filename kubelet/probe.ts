@@ -11,6 +11,8 @@ export interface ProbeTarget {
   readonly nodeNetns: string;
   /** The container's own netns (for exec probes). */
   readonly podNetns: string;
+  /** The pod's UTS namespace file (exec probes see the pod's hostname). */
+  readonly podUts?: string;
   readonly podIP: string;
   readonly container: Container;
   readonly env: Readonly<Record<string, string>>;
@@ -63,7 +65,7 @@ async function tcpProbe(port: number, t: ProbeTarget, host: string | undefined):
 }
 
 async function execProbe(e: core.ExecAction, t: ProbeTarget, timeoutMs: number): Promise<ProbeResult> {
-  const [cmd, ...args] = netnsArgv(t.podNetns, e.command ?? [], false);
+  const [cmd, ...args] = netnsArgv(t.podNetns, e.command ?? [], false, t.podUts);
   const r = await run(cmd!, args, { env: { ...t.env }, timeoutMs });
   return { ok: r.code === 0, message: `command ${JSON.stringify(e.command)} exited with ${r.code}: ${(r.stdout + r.stderr).trim()}` };
 }

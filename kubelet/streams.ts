@@ -56,7 +56,7 @@ export function podStreams(d: StreamDeps): KubeletStreams {
       // The apiserver sends pods/attach as an exec without a command (apiserver/streams/exec.ts).
       if (!req.command.length) return streams.attach(req);
       const { w, r } = lookup(d, req.namespace, req.pod, req.container);
-      const child = spawnInNetns(w.netns, req.command, { env: { ...r.setup.env, ...(req.tty ? { TERM: 'xterm' } : {}) }, cwd: r.setup.cwd, stdin: !!req.stdin, tty: req.tty });
+      const child = spawnInNetns(w.netns, req.command, { env: { ...r.setup.env, ...(req.tty ? { TERM: 'xterm' } : {}) }, cwd: r.setup.cwd, stdin: !!req.stdin, tty: req.tty, uts: r.setup.uts });
       if (req.stdin && child.stdin) req.stdin.pipe(child.stdin);
       child.stdin?.on('error', () => {});
       if (req.stdout) child.stdout?.pipe(req.stdout, { end: false });
