@@ -120,7 +120,7 @@ export async function handleResource(ctx: Context, req: IncomingMessage, res: Se
                 filter: registry.compileFilter(info, { labelSelector: q.get('labelSelector') ?? undefined, fieldSelector: q.get('fieldSelector') ?? undefined }),
                 timeoutSeconds: intParam(q, 'timeoutSeconds'),
                 allowBookmarks: q.get('allowWatchBookmarks') === 'true',
-                render: (obj) => (table ? { ...toTable(info.kind, [obj], obj.metadata?.resourceVersion ?? '', includeObject(q)) } : obj),
+                ...(table ? { render: (obj: KubeObject) => toTable(info.kind, [obj], obj.metadata?.resourceVersion ?? '', includeObject(q)) } : {}),
                 bookmarkIntervalMs: ctx.bookmarkIntervalMs,
               },
               table ? TABLE_CONTENT_TYPE : 'application/json',

@@ -289,6 +289,26 @@ describe('apiserver REST', () => {
     assert.equal(events[1].object.data.a, 'b');
   });
 
+  test('a watch without selectors and one with a selector send the same objects that GET shows', async () => {
+    const rv = (await call('GET', '/api/v1/namespaces/default/configmaps?limit=1')).body.metadata.resourceVersion;
+    const got: Record<string, any> = {};
+    const plain = watchEvents(api.url, `/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${rv}`, (evs) => evs.length >= 3);
+    const selected = watchEvents(api.url, `/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${rv}&labelSelector=same%3Dyes`, (evs) => evs.length >= 3);
+    await new Promise((r) => setImmediate(r));
+    await call('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'same', labels: { same: 'yes' } }, data: { k: 'ü"' } });
+    got.created = (await call('GET', '/api/v1/namespaces/default/configmaps/same')).body;
+    got.modified = (await call('PATCH', '/api/v1/namespaces/default/configmaps/same', { data: { k: 'v2' } }, { 'content-type': 'application/merge-patch+json' })).body;
+    const del = await call('DELETE', '/api/v1/namespaces/default/configmaps/same');
+    assert.equal(del.status, 200);
+    for (const events of [await plain, await selected]) {
+      assert.deepEqual(events.map((e) => e.type), ['ADDED', 'MODIFIED', 'DELETED']);
+      assert.deepEqual(events[0].object, got.created);
+      assert.deepEqual(events[1].object, got.modified);
+      assert.equal(events[2].object.metadata.name, 'same');
+      assert.ok(Number(events[2].object.metadata.resourceVersion) > Number(got.modified.metadata.resourceVersion));
+    }
+  });
+
   test('watch from a resourceVersion sees only later changes; a compacted one gets a 410 Expired ERROR event', async () => {
     const made = (await call('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'w2' } })).body;
     const events = await watchEvents(

@@ -4,8 +4,8 @@
 import type { ServerResponse } from 'node:http';
 import { storagePrefix, type ResourceInfo } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
-import { CompactedError, type WatchEvent, type WatchHandle } from '../storage/types.js';
-import { decodeKV, typeMeta } from './objects.js';
+import { CompactedError, type KV, type WatchEvent, type WatchHandle } from '../storage/types.js';
+import { decodeKV, objectJSON, typeMeta } from './objects.js';
 import type { Filter, Registry } from './registry.js';
 import { ApiError } from './status.js';
 
@@ -16,27 +16,80 @@ export interface WatchOptions {
   readonly filter: Filter;
   readonly timeoutSeconds?: number;
   readonly allowBookmarks?: boolean;
-  /** Turns an object into what the client asked for (a one-row Table, or the object itself). */
-  readonly render: (obj: KubeObject) => unknown;
+  /**
+   * Turns an object into what the client asked for (a one-row Table). Absent: the object itself,
+   * written from the stored bytes.
+   */
+  readonly render?: (obj: KubeObject) => unknown;
   /** How often a BOOKMARK is sent when allowed (default 60 s). */
   readonly bookmarkIntervalMs?: number;
 }
 
 /** Translates a storage event to watch events for a filtered view (an update can enter or leave it). */
 export function translate(registry: Registry, filter: Filter, ev: WatchEvent): { type: EventType; object: KubeObject } | undefined {
+  const out = translateKV(registry, filter, ev);
+  return out && { type: out.type, object: decoded(out.kv, out.revision) };
+}
+
+/** What one watcher is sent for a storage event: the event type and the stored value to show. */
+interface Outgoing {
+  readonly type: EventType;
+  readonly kv: KV;
+  readonly revision: number;
+}
+
+const noFilter = (filter: Filter) => filter.labels === undefined && filter.fields === undefined;
+
+function translateKV(registry: Registry, filter: Filter, ev: WatchEvent): Outgoing | undefined {
   const rev = ev.kv.modRevision;
+  const all = noFilter(filter);
   if (ev.type === 'DELETE') {
-    const obj = decodeKV(ev.prev ?? ev.kv, rev);
-    return registry.matches(filter, obj) ? { type: 'DELETED', object: obj } : undefined;
+    const kv = ev.prev ?? ev.kv;
+    return all || registry.matches(filter, decoded(kv, rev)) ? { type: 'DELETED', kv, revision: rev } : undefined;
   }
-  const obj = decodeKV(ev.kv);
-  const now = registry.matches(filter, obj);
-  if (!ev.prev) return now ? { type: 'ADDED', object: obj } : undefined;
-  const before = registry.matches(filter, decodeKV(ev.prev));
-  if (now && before) return { type: 'MODIFIED', object: obj };
-  if (now) return { type: 'ADDED', object: obj };
-  if (before) return { type: 'DELETED', object: obj };
+  const out = (type: EventType): Outgoing => ({ type, kv: ev.kv, revision: rev });
+  if (!ev.prev) return all || registry.matches(filter, decoded(ev.kv, rev)) ? out('ADDED') : undefined;
+  if (all) return out('MODIFIED');
+  const now = registry.matches(filter, decoded(ev.kv, rev));
+  const before = registry.matches(filter, decoded(ev.prev, ev.prev.modRevision));
+  if (now && before) return out('MODIFIED');
+  if (now) return out('ADDED');
+  if (before) return out('DELETED');
   return undefined;
+}
+
+// Stores that fan one event out to many watchers hand each the same KV object, so every watcher
+// after the first reuses the decoded object and the event's JSON. Keyed weakly: an entry lives as
+// long as some watcher still holds the event. Cached objects are shared and must not be mutated.
+const decodedCache = new WeakMap<KV, Map<number, KubeObject>>();
+const jsonCache = new WeakMap<KV, Map<string, Uint8Array>>();
+
+function decoded(kv: KV, revision: number): KubeObject {
+  let byRev = decodedCache.get(kv);
+  if (!byRev) decodedCache.set(kv, (byRev = new Map()));
+  let obj = byRev.get(revision);
+  if (!obj) byRev.set(revision, (obj = decodeKV(kv, revision)));
+  return obj;
+}
+
+const encoder = new TextEncoder();
+
+/** The event's NDJSON line, built around the stored bytes (objectJSON) without parsing them. */
+function eventLine(out: Outgoing): Uint8Array {
+  let byKey = jsonCache.get(out.kv);
+  if (!byKey) jsonCache.set(out.kv, (byKey = new Map()));
+  const key = `${out.type} ${out.revision}`;
+  let line = byKey.get(key);
+  if (!line) {
+    const object = objectJSON(out.kv, out.revision);
+    const head = encoder.encode(`{"type":"${out.type}","object":`);
+    line = new Uint8Array(head.length + object.length + 2);
+    line.set(head, 0);
+    line.set(object, head.length);
+    line.set([0x7d, 0x0a], head.length + object.length);
+    byKey.set(key, line);
+  }
+  return line;
 }
 
 /** Serves one watch until the client leaves, the timeout passes or the server closes. */
@@ -71,7 +124,7 @@ export async function serveWatch(
   const send = (type: EventType, object: unknown) => {
     if (!res.writableEnded) res.write(JSON.stringify({ type, object }) + '\n');
   };
-  for (const o of initial) send('ADDED', opts.render(o));
+  for (const o of initial) send('ADDED', opts.render ? opts.render(o) : o);
 
   try {
     handle = registry.storage.watch(
@@ -79,8 +132,10 @@ export async function serveWatch(
       fromRevision,
       (ev) => {
         lastRevision = Math.max(lastRevision, ev.kv.modRevision);
-        const out = translate(registry, opts.filter, ev);
-        if (out) send(out.type, opts.render(out.object));
+        const out = translateKV(registry, opts.filter, ev);
+        if (!out || res.writableEnded) return;
+        if (opts.render) send(out.type, opts.render(decoded(out.kv, out.revision)));
+        else res.write(eventLine(out));
       },
       (err) => {
         if (err instanceof CompactedError) sendExpired(err);
