@@ -13,7 +13,10 @@ export class Counter {
   readonly values = new Map<string, number>();
   constructor(readonly family: Family) {}
   inc(labels: Labels, by = 1): void {
-    const k = labels.join('\u0000');
+    this.incKey(labels.join('\u0000'), by);
+  }
+  /** Hot path: the label values already joined with NUL (see `labelKey`). */
+  incKey(k: string, by = 1): void {
     this.values.set(k, (this.values.get(k) ?? 0) + by);
   }
   set(labels: Labels, v: number): void {
@@ -40,13 +43,19 @@ export class Histogram {
   readonly series = new Map<string, { counts: number[]; sum: number; count: number }>();
   constructor(readonly family: Family) {}
   observe(labels: Labels, seconds: number): void {
-    const k = labels.join('\u0000');
+    this.observeKey(labels.join('\u0000'), seconds);
+  }
+  observeKey(k: string, seconds: number): void {
     let s = this.series.get(k);
     if (!s) this.series.set(k, (s = { counts: new Array(BUCKETS.length).fill(0), sum: 0, count: 0 }));
     for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]!) s.counts[i]!++;
     s.sum += seconds;
     s.count++;
   }
+}
+
+export function labelKey(...values: string[]): string {
+  return values.join('\u0000');
 }
 
 function esc(v: string): string {

@@ -60,6 +60,8 @@ interface Block {
   readonly chain: Chain;
   readonly server: string;
   readonly ra: boolean;
+  /** "server\0zone" for the zone of this block that holds `name` (metric label prefix). */
+  labelBase(name: string): string;
 }
 
 interface Listener {
@@ -147,7 +149,9 @@ export async function serveDns(opts: ServeDnsOptions): Promise<DnsServer> {
       const ref: { chain?: Chain } = {};
       const chain = buildChain(cfg, envFor(cfg, server, ref));
       ref.chain = chain;
-      return { cfg, chain, server, ra: cfg.forward !== undefined };
+      const bases = new Map(cfg.zones.map((z) => [z, `${server}\u0000${z}`]));
+      const labelBase = (name: string) => (cfg.zones.length === 1 ? bases.get(cfg.zones[0]!)! : bases.get(matchZone(name, cfg.zones) ?? cfg.zones[0]!)!);
+      return { cfg, chain, server, ra: cfg.forward !== undefined, labelBase };
     });
 
   const pickBlock = (list: readonly Block[], name: string): Block | undefined => {
@@ -183,11 +187,11 @@ export async function serveDns(opts: ServeDnsOptions): Promise<DnsServer> {
     reply(out);
     const seconds = (performance.now() - t0) / 1000;
     const server = block?.server ?? 'dns://:0';
-    const zone = block ? (matchZone(q.name, block.cfg.zones) ?? '.') : '.';
     const type = typeName(q.qtype);
-    metrics.requests.inc([server, zone, req.proto, req.client.family === 6 ? '2' : '1', type]);
-    metrics.responses.inc([server, zone, rcodeName(a.rcode), req.plugin ?? '']);
-    metrics.duration.observe([server, zone, type], seconds);
+    const base = block ? block.labelBase(q.name) : `${server}\u0000.`;
+    metrics.requests.incKey(`${base}\u0000${req.proto}\u0000${req.client.family === 6 ? '2' : '1'}\u0000${type}`);
+    metrics.responses.incKey(`${base}\u0000${rcodeName(a.rcode)}\u0000${req.plugin ?? ''}`);
+    metrics.duration.observeKey(`${base}\u0000${type}`, seconds);
     const lp = block?.chain.log;
     if (lp && lp.wants(a)) log(logLine(req, a, out.length, seconds, ra));
     if (opts.onQuery) {
