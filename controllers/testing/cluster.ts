@@ -2,6 +2,8 @@
 // and informers over HTTP, the controllers and the fake kubelet. `until` waits for a condition
 // by re-checking it on every cache change (no sleeping), failing after a generous deadline.
 import { startApiServer, type ApiServer } from '../../apiserver/server.js';
+import { startTestServer, type TestServer } from '../../apiserver/testkit.js';
+import { loadKubeconfig } from '../../client/kubeconfig.js';
 import type { KubeObject } from '../../api/types.js';
 import { kubeSource } from '../../client/kubesource.js';
 import { KubeClient } from '../../client/rest.js';
@@ -13,6 +15,8 @@ import { fakeKubelet, type FakeKubelet } from './fakekubelet.js';
 
 export interface TestCluster {
   api: ApiServer;
+  /** With `secure: true`: the https server with token, CA and kubeconfig (for real kubectl). */
+  server?: TestServer;
   client: KubeClient;
   /** The test's own view of the cluster (separate from the controllers'). */
   view: ObjectSource;
@@ -25,9 +29,13 @@ export interface TestCluster {
 
 const WATCHED: ResourceRef[] = [R.pods, R.services, R.endpointslices, R.endpoints, R.nodes, R.deployments, R.replicasets, R.statefulsets, R.daemonsets, R.events, R.namespaces];
 
-export async function startTestCluster(opts: { nodes?: { name: string; zone?: string; labels?: Record<string, string> }[]; config?: Partial<ControllerConfig> } = {}): Promise<TestCluster> {
-  const api = await startApiServer({ storage: new MemoryStorage(), listen: { host: '127.0.0.1', port: 0 } });
-  const client = new KubeClient({ server: api.url });
+export async function startTestCluster(
+  opts: { nodes?: { name: string; zone?: string; labels?: Record<string, string> }[]; config?: Partial<ControllerConfig>; secure?: boolean } = {},
+): Promise<TestCluster> {
+  // secure: https + bearer token + CA, reached through a kubeconfig file like any user would.
+  const server = opts.secure ? await startTestServer(new MemoryStorage()) : undefined;
+  const api = server?.api ?? (await startApiServer({ storage: new MemoryStorage(), listen: { host: '127.0.0.1', port: 0 } }));
+  const client = new KubeClient(server ? loadKubeconfig(server.kubeconfig) : { server: api.url });
   for (const n of opts.nodes ?? []) {
     await client.create(R.nodes, {
       apiVersion: 'v1',
@@ -70,6 +78,7 @@ export async function startTestCluster(opts: { nodes?: { name: string; zone?: st
     });
   return {
     api,
+    server,
     client,
     view,
     manager,
@@ -82,7 +91,8 @@ export async function startTestCluster(opts: { nodes?: { name: string; zone?: st
       manager.context.source.stop();
       await manager.context.record.flush();
       client.close();
-      await api.close();
+      if (server) await server.close();
+      else await api.close();
     },
   };
 }
