@@ -14,6 +14,7 @@ import { isAlreadyExists } from '../client/kube.js';
 import { ensureClusterNetwork } from '../kubelet/topology.js';
 import { startKubelet } from '../kubelet/kubelet.js';
 import { startProxy } from '../proxy/proxy.js';
+import { startNetpol, type Netpol } from '../netpol/index.js';
 import { listenInNetnsToUnix } from '../host/relay.js';
 import { kubeWriter } from '../kubelet/kubewriter.js';
 import { startLoadBalancerRoutes } from './lbroutes.js';
@@ -93,6 +94,7 @@ export async function startDataPlane(
   const apiRelay = await listenInNetnsToUnix(net.underlayNetns, APISERVER_UNDERLAY_IP, 6443, paths.apiSocket);
   stack.push({ name: 'apiserver relay', stop: () => apiRelay.stop() });
 
+  const netpols: Netpol[] = [];
   for (const [i, node] of net.nodes.entries()) {
     const zone = zoneOf(i, config.zones);
     progress(`Starting ${node.name}: kubelet, ${config.proxyMode} proxy, NetworkPolicy enforcer (${node.ip}, pods ${node.podCIDR})`);
@@ -120,8 +122,10 @@ export async function startDataPlane(
     });
     // Rules stay on stop: established connections survive a daemon restart.
     stack.push({ name: `proxy ${node.name}`, stop: () => proxy.stop({ keepRules: true }) });
-    const netpol = await startNodeNetpol(cp, node);
-    if (netpol) stack.push(netpol);
+    const netpol = await startNetpol({ source: cp.source, node: { name: node.name, netns: node.netns } });
+    // Rules stay on stop, so pods selected by a policy stay protected across a daemon restart (fail closed).
+    stack.push({ name: `netpol ${node.name}`, stop: () => netpol.stop() });
+    netpols.push(netpol);
   }
 
   const lb = startLoadBalancerRoutes(cp.source, net.underlayNetns, net.nodes);
@@ -137,15 +141,4 @@ export async function startDataPlane(
     nodes: net.nodes.map((n) => ({ name: n.name, ip: n.ip, podCIDR: n.podCIDR, netns: n.netns })),
     published: publisher.published(),
   };
-}
-
-/** NetworkPolicy enforcement for one node, when the netpol component is built in. */
-async function startNodeNetpol(cp: ControlPlane, node: { name: string; netns: string }): Promise<Stoppable | undefined> {
-  const netpolModule = '../netpol/index.js'; // optional until the enforcer lands
-  const mod = (await import(netpolModule).catch(() => undefined)) as
-    | { startNetpol?: (o: { source: unknown; node: { name: string; netns: string } }) => Promise<{ stop(): Promise<void> | void }> }
-    | undefined;
-  if (!mod?.startNetpol) return undefined;
-  const np = await mod.startNetpol({ source: cp.source, node });
-  return { name: `netpol ${node.name}`, stop: () => np.stop() };
 }

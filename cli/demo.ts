@@ -36,13 +36,14 @@ export async function applyDemo(name: string, io: CommandIO): Promise<number> {
   const status = readStatus(paths);
   const ingress = status?.published?.find((p) => p.service.startsWith('podnet-ingress/'));
   const k = `kubectl --kubeconfig ${paths.kubeconfig}`;
+  const n = name === 'podnet' ? '' : ` --name ${name}`;
   io.out('');
   io.out('Try:');
   io.out(`  ${k} get pods,svc,endpointslices,ingress,networkpolicy -n shop -o wide`);
-  io.out(`  podnet reach -n shop --port 8080          # who may talk to whom (predicted)`);
-  io.out(`  podnet reach -n shop --live --compare     # the same, measured with real connections`);
-  io.out(`  podnet explain --from shop/${frontend} --to shop/db-0:5432   # why Frontend → Database is blocked`);
-  io.out(`  podnet exec shop/${user} -- curl -s http://order:8080/hostname   # DNS + Service`);
+  io.out(`  podnet reach${n} -n shop --port 8080          # who may talk to whom (predicted)`);
+  io.out(`  podnet reach${n} -n shop --live --compare     # the same, measured with real connections`);
+  io.out(`  podnet explain${n} --from shop/${frontend} --to shop/db-0:5432   # why Frontend → Database is blocked`);
+  io.out(`  podnet exec${n} shop/${user} -- curl -s http://order:8080/hostname   # DNS + Service`);
   if (ingress) io.out(`  curl -H 'Host: shop.localtest' ${ingress.url}/api/hostname     # internet → LB → Ingress → backend`);
   if (status?.ui) io.out(`  open ${status.ui}                          # the live map`);
   return errors.length ? 1 : 0;

@@ -1,10 +1,12 @@
 // A real connection attempt from inside a pod, for `podnet reach --live`: an exec (through the
 // apiserver, like `kubectl exec`) of a one-line Node program in the pod's network namespace. TCP
-// counts as reachable when the connection is accepted; UDP when the built-in servers echo back.
+// counts as reachable when the connection is accepted or refused (a refusal means the packet reached
+// the pod and nothing listens there; NetworkPolicy drops silently), and not when it times out. UDP
+// counts when the built-in servers echo back.
 import type { ClusterAccess } from '../client/kubeconfig.js';
 import { openStream } from './wsclient.js';
 
-const TCP = `const s=require('net').connect(+process.argv[2],process.argv[1]);s.on('connect',()=>process.exit(0));s.on('error',()=>process.exit(1));setTimeout(()=>process.exit(1),PODNET_T)`;
+const TCP = `const s=require('net').connect(+process.argv[2],process.argv[1]);s.on('connect',()=>process.exit(0));s.on('error',(e)=>process.exit(e.code==='ECONNREFUSED'?0:1));setTimeout(()=>process.exit(1),PODNET_T)`;
 const UDP = `const d=require('dgram').createSocket(process.argv[1].includes(':')?'udp6':'udp4');d.on('message',()=>process.exit(0));d.send('hostname',+process.argv[2],process.argv[1]);setTimeout(()=>process.exit(1),PODNET_T)`;
 
 export async function execExitCode(access: ClusterAccess, namespace: string, pod: string, command: readonly string[]): Promise<number> {
