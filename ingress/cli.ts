@@ -11,7 +11,7 @@ import type { ServiceRef } from './backends.js';
 import type { LoadBalancerIngress } from './compile.js';
 import { serveIngress, type StatusWriter } from './server.js';
 
-const USAGE = 'usage: podnet ingress serve --source file:OBJECTS|kubeconfig[:PATH] --listen ADDR:PORT [--tls-listen ADDR:PORT] [--class NAME] [--publish-service NS/NAME] [--status-address IP|HOST] [--default-backend NS/NAME:PORT] [--no-access-log]';
+const USAGE = 'usage: podnet ingress serve --source file:OBJECTS|kubeconfig[:PATH] --listen ADDR:PORT [--tls-listen ADDR:PORT] [--class NAME] [--publish-service NS/NAME] [--status-address IP|HOST] [--default-backend NS/NAME:PORT] [--metrics-listen ADDR:PORT] [--no-access-log]';
 
 export function parseHostPort(text: string, flag: string): { host: string; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(text);
@@ -61,6 +61,7 @@ export async function ingressServeCommand(argv: string[]): Promise<void> {
       'status-address': { type: 'string' },
       'default-backend': { type: 'string' },
       'no-access-log': { type: 'boolean', default: false },
+      'metrics-listen': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -81,6 +82,7 @@ export async function ingressServeCommand(argv: string[]): Promise<void> {
     defaultBackend: values['default-backend'] ? parseServiceRef(values['default-backend']) : undefined,
     writer: client ? clientWriter(client) : undefined,
     accessLog: values['no-access-log'] ? false : undefined,
+    metricsListen: values['metrics-listen'] ? parseHostPort(values['metrics-listen'], '--metrics-listen') : undefined,
   });
   const p = server.ports();
   process.stderr.write(`ingress: serving HTTP on ${p.http}${p.https ? `, HTTPS on ${p.https}` : ''} (${server.stats().routes} routes)\n`);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Ingress, KubeObject } from '../api/types.js';
 import { R } from '../client/source.js';
-import { echoServer, ingress, serviceFor, world, type Echo, type World } from './testing.js';
+import { echoServer, ingress, request, serviceFor, world, type Echo, type World } from './testing.js';
 
 describe('default backend', () => {
   let w: World;
@@ -274,7 +274,7 @@ describe('load balancing', () => {
 describe('forwarded headers and flows', () => {
   const flows: string[] = [];
   let w: World;
-  before(async () => { w = await world(['a'], { onRequest: (f) => flows.push(`${f.host}${f.path} ${f.status} ${f.ingress} ${f.service} ${f.endpoint}`) }); });
+  before(async () => { w = await world(['a'], { metricsListen: { host: '127.0.0.1', port: 0 }, onRequest: (f) => flows.push(`${f.host}${f.path} ${f.status} ${f.ingress} ${f.service} ${f.endpoint}`) }); });
   after(async () => { await w?.close(); });
 
   test('the backend sees X-Forwarded-*, X-Real-IP and X-Request-ID, the client a Server header', async () => {
@@ -290,6 +290,9 @@ describe('forwarded headers and flows', () => {
     assert.equal(h.host, 'h.example');
     assert.equal(r.headers.server, 'podnet-ingress');
     assert.ok(flows.includes(`h.example/x 200 default/hdr default/svc-a ${w.echoes.a!.host}:${w.echoes.a!.port}`), flows.join('\n'));
+    const side = w.server.ports().metrics!;
+    assert.equal((await request(side, '/ready')).status, 200);
+    assert.match((await request(side, '/metrics')).body, /nginx_ingress_controller_config_reloads_total\{result="success"\} [1-9]/);
     assert.match(await w.server.metrics(), /nginx_ingress_controller_requests\{ingress="hdr",namespace="default",service="svc-a",status="200",method="GET"\} 1/);
   });
 });

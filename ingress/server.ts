@@ -57,6 +57,8 @@ export interface ServeOptions {
   readonly onRequest?: (flow: Flow) => void;
   /** One line per request; default stdout, false for none. */
   readonly accessLog?: ((line: string) => void) | false;
+  /** Optional side port for /metrics, /healthz and /ready (ingress-nginx uses 10254). */
+  readonly metricsListen?: { host: string; port: number };
   /** The certificate for names no Secret covers; generated when absent. */
   readonly defaultCert?: { cert: string; key: string };
 }
@@ -70,7 +72,7 @@ export interface ReloadStats {
 
 export interface IngressServer {
   close(): Promise<void>;
-  ports(): { http: number; https?: number };
+  ports(): { http: number; https?: number; metrics?: number };
   metrics(): Promise<string>;
   stats(): ReloadStats;
   /** Recompiles now (changes are otherwise coalesced to the next turn of the event loop). */
@@ -127,7 +129,7 @@ export async function serveIngress(opts: ServeOptions): Promise<IngressServer> {
   const emitted = new Set<string>();
   const statusWritten = new Map<string, string>();
   let stats: ReloadStats = { reloads: 0, lastReloadMs: 0, routes: 0, served: 0 };
-  let ports = { http: 0, https: undefined as number | undefined };
+  let ports = { http: 0, https: undefined as number | undefined, metrics: undefined as number | undefined };
 
   const plan = (): RoutePlan =>
     planRoutes({
@@ -484,9 +486,24 @@ export async function serveIngress(opts: ServeOptions): Promise<IngressServer> {
         resolve((s.address() as AddressInfo).port);
       });
     });
+  let metricsServer: http.Server | undefined;
+  if (opts.metricsListen) {
+    metricsServer = http.createServer((req, res) => {
+      const path = requestPathOf(req.url ?? '/');
+      if (path === '/metrics') {
+        metrics.registry.metrics().then((text) => { res.writeHead(200, { 'content-type': metrics.registry.contentType }); res.end(text); }, () => sendPage(res, 503));
+      } else if (path === '/healthz' || path === '/ready') {
+        // Listening at all means the first full sync is done and a table is in place.
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end(`ok: ${stats.routes} routes, ${stats.reloads} reloads\n`);
+      } else sendPage(res, 404);
+    });
+    servers.push(metricsServer);
+  }
   try {
     ports.http = await listen(httpServer, opts.listen);
     if (httpsServer && opts.tlsListen) ports.https = await listen(httpsServer, opts.tlsListen);
+    if (metricsServer && opts.metricsListen) ports.metrics = await listen(metricsServer, opts.metricsListen);
   } catch (err) {
     for (const s of servers) s.close();
     for (const u of unsubs) u();
