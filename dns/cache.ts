@@ -196,7 +196,7 @@ export class CachePlugin implements Plugin {
     } else return;
     const c = this.opts[kind];
     if (c.disabled) return;
-    ttl = Math.max(c.minTtl, Math.min(c.maxTtl, ttl));
+    if (a.rcode !== RCODE.SERVFAIL) ttl = Math.max(c.minTtl, Math.min(c.maxTtl, ttl));
     if (ttl <= 0) return;
     const map = kind === 'success' ? this.success : this.denial;
     this.remove(key);
