@@ -11,7 +11,7 @@ const OPTS: RecordOptions = { zones: ['cluster.local.'], ttl: 5, namespaces: [],
 function plan(yaml: string, opts: Partial<RecordOptions> = {}): string[] {
   const objs = parseManifest(yaml).map((o) => o.object);
   const services = objs.filter((o) => o.kind === 'Service') as Service[];
-  const slices = objs.filter((o) => o.kind === 'EndpointSlice') as EndpointSlice[];
+  const slices = objs.filter((o) => o.kind === 'EndpointSlice') as unknown as EndpointSlice[];
   const table = planRecords({ services, slices }, { ...OPTS, ...opts });
   const lines: string[] = [];
   for (const byType of table.values()) for (const rrs of byType.values()) for (const rr of rrs) lines.push(rrText(rr));
@@ -90,6 +90,6 @@ spec: {clusterIP: 10.96.0.50}`;
 
 test('empty non-terminals exist so they answer NODATA', () => {
   const objs = parseManifest(HEADLESS).map((o) => o.object);
-  const table = planRecords({ services: objs.filter((o) => o.kind === 'Service') as Service[], slices: objs.filter((o) => o.kind === 'EndpointSlice') as EndpointSlice[] }, OPTS);
+  const table = planRecords({ services: objs.filter((o) => o.kind === 'Service') as Service[], slices: objs.filter((o) => o.kind === 'EndpointSlice') as unknown as EndpointSlice[] }, OPTS);
   for (const n of ['shop.svc.cluster.local.', 'svc.cluster.local.', '_tcp.db.shop.svc.cluster.local.', '244.10.in-addr.arpa.']) assert.equal(table.get(n)?.size, 0, n);
 });
