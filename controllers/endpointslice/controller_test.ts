@@ -67,3 +67,11 @@ test('hand-written Endpoints of a selectorless Service are mirrored into a slice
   assert.deepEqual(s.endpoints.map((e) => e.addresses[0]), ['192.0.2.20']);
   assert.equal(s.metadata?.ownerReferences?.[0]?.kind, 'Endpoints');
 });
+
+test('the manager exposes workqueue and reconcile metrics per controller', async () => {
+  const text = await c.manager.metrics();
+  assert.match(text, /^workqueue_adds_total\{name="endpointslice"\} [1-9]/m);
+  assert.match(text, /^workqueue_depth\{name="scheduler"\} \d+/m);
+  assert.match(text, /^controller_reconcile_duration_seconds_count\{controller="endpointslice"\} [1-9]/m);
+  assert.match(text, /^controller_api_writes_total\{controller="endpointslice",verb="create"\} [1-9]/m);
+});
