@@ -60,6 +60,7 @@ export class WorkQueue {
     if (getter) {
       this.dirty.delete(key);
       this.processing.add(key);
+      this.metrics?.depth(this.name, this.length);
       getter(key);
       return;
     }
