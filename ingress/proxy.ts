@@ -62,6 +62,8 @@ export interface Attempt {
   readonly readTimeoutMs: number;
   /** Idle limit while the request is being sent; readTimeoutMs takes over once it is. */
   readonly sendTimeoutMs?: number;
+  /** Aborts the upstream request (client went away, body over the limit). */
+  readonly signal?: AbortSignal;
 }
 
 export type AttemptResult =
@@ -94,6 +96,7 @@ export function attempt(a: Attempt, agents: Agents, body: http.IncomingMessage, 
       headers: a.headers,
       agent: agents.get(a.endpoint, a.protocol),
       setHost: false,
+      signal: a.signal,
     });
     up.on('socket', (sock) => {
       const go = (): void => {

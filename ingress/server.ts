@@ -341,13 +341,17 @@ export async function serveIngress(opts: ServeOptions): Promise<IngressServer> {
     headers['x-request-id'] = requestId;
     const hasBody = req.headers['transfer-encoding'] !== undefined || declared > 0;
 
+    // Aborts the upstream side when the client goes away early or the body is over the limit.
+    const upstream = new AbortController();
+    res.once('close', () => { if (!res.writableFinished) upstream.abort(); });
     if (hasBody && policy.bodyLimit > 0) {
       let seen = 0;
       req.on('data', (chunk: Buffer) => {
         seen += chunk.length;
-        if (seen > policy.bodyLimit) {
+        if (seen > policy.bodyLimit && !upstream.signal.aborted) {
           req.unpipe();
           sendPage(res, 413);
+          upstream.abort();
         }
       });
       req.pause();
@@ -355,13 +359,13 @@ export async function serveIngress(opts: ServeOptions): Promise<IngressServer> {
 
     const sticky = policy.affinityCookie ? readCookie(req.headers.cookie, policy.affinityCookie) : undefined;
     const tried = new Set<string>();
-    for (let i = 0; i < MAX_ATTEMPTS; i++) {
+    for (let i = 0; i < MAX_ATTEMPTS && !upstream.signal.aborted; i++) {
       const ep: Endpoint | undefined = balancer.pick(backend, policy.loadBalance, tried, sticky);
       if (!ep) break;
       tried.add(ep.key);
       endpoint = ep.key;
       const done = balancer.begin(ep);
-      const r = await attempt({ endpoint: ep, protocol: policy.backendProtocol, method, path: withQuery(outPath, query), headers, connectTimeoutMs: policy.connectTimeoutMs, readTimeoutMs: policy.readTimeoutMs, sendTimeoutMs: policy.sendTimeoutMs }, agents, req, hasBody);
+      const r = await attempt({ endpoint: ep, protocol: policy.backendProtocol, method, path: withQuery(outPath, query), headers, connectTimeoutMs: policy.connectTimeoutMs, readTimeoutMs: policy.readTimeoutMs, sendTimeoutMs: policy.sendTimeoutMs, signal: upstream.signal }, agents, req, hasBody);
       if (r.kind === 'connect-error') {
         done();
         metrics.connectErrors.inc({ namespace: backend.namespace, service: backend.service });
@@ -369,6 +373,7 @@ export async function serveIngress(opts: ServeOptions): Promise<IngressServer> {
       }
       if (r.kind === 'error') {
         done();
+        if (upstream.signal.aborted) return; // already answered (413) or nobody to answer
         return sendPage(res, r.timeout ? 504 : 502);
       }
       const up = r.response;
@@ -393,6 +398,7 @@ export async function serveIngress(opts: ServeOptions): Promise<IngressServer> {
       res.once('close', () => { done(); if (!up.complete) r.request.destroy(); });
       return;
     }
+    if (upstream.signal.aborted) return;
     if (tried.size === 0) return sendPage(res, 503);
     return sendPage(res, 502);
   }
