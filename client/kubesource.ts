@@ -27,6 +27,7 @@ class KubeInformer<T extends KubeObject> implements Informer<T> {
     private readonly client: KubeClient,
     private readonly ref: ResourceRef,
     private readonly namespace: string | undefined,
+    private readonly selectors: { labelSelector?: string; fieldSelector?: string } = {},
   ) {}
 
   list(namespace?: string): readonly T[] {
@@ -105,7 +106,7 @@ class KubeInformer<T extends KubeObject> implements Informer<T> {
     while (!this.stopped) {
       try {
         if (rv === undefined) {
-          const res = await this.client.list<T>(this.ref, this.namespace);
+          const res = await this.client.list<T>(this.ref, this.namespace, this.selectors);
           if (this.stopped) return;
           this.replace(res.items);
           rv = res.resourceVersion;
@@ -122,7 +123,7 @@ class KubeInformer<T extends KubeObject> implements Informer<T> {
             if (ev.type === 'ADDED' || ev.type === 'MODIFIED') this.upsert(ev.object);
             else if (ev.type === 'DELETED') this.remove(ev.object);
           },
-          { allowWatchBookmarks: true, timeoutSeconds: 300 + Math.floor(Math.random() * 300) },
+          { ...this.selectors, allowWatchBookmarks: true, timeoutSeconds: 300 + Math.floor(Math.random() * 300) },
         );
         this.closeWatch = w.close;
         await w.done;
@@ -151,7 +152,14 @@ class KubeInformer<T extends KubeObject> implements Informer<T> {
   }
 }
 
-export function kubeSource(client: KubeClient, opts: { namespace?: string } = {}): ObjectSource {
+export interface KubeSourceOptions {
+  /** Only this namespace (cluster-scoped resources are unaffected). */
+  namespace?: string;
+  /** Per resource plural: narrow what is cached, e.g. `{ pods: { fieldSelector: 'spec.nodeName=n1' } }` for a kubelet. */
+  selectors?: Record<string, { labelSelector?: string; fieldSelector?: string }>;
+}
+
+export function kubeSource(client: KubeClient, opts: KubeSourceOptions = {}): ObjectSource {
   const informers = new Map<string, KubeInformer<KubeObject>>();
   let started = false;
   return {
@@ -159,7 +167,7 @@ export function kubeSource(client: KubeClient, opts: { namespace?: string } = {}
       const key = `${ref.group}/${ref.plural}`;
       let inf = informers.get(key);
       if (!inf) {
-        inf = new KubeInformer<KubeObject>(client, ref, opts.namespace);
+        inf = new KubeInformer<KubeObject>(client, ref, opts.namespace, opts.selectors?.[ref.plural]);
         informers.set(key, inf);
         if (started) inf.start();
       }

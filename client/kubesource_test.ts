@@ -84,3 +84,17 @@ test('a resource the server does not serve counts as synced and empty', async ()
 async function waitForWatch(s: FakeServer, plural: string): Promise<void> {
   while (!s.requests.some((r) => r.url.includes(`/${plural}?`) && r.url.includes('watch=true'))) await new Promise((r) => setImmediate(r));
 }
+
+test('per-resource selectors narrow both the list and the watch', async () => {
+  const source = kubeSource(client, { selectors: { secrets: { fieldSelector: 'spec.nodeName=n1', labelSelector: 'a=b' } } });
+  source.informer(R.secrets);
+  try {
+    await source.start();
+    await waitForWatch(server, 'secrets');
+    const urls = server.requests.filter((r) => r.url.includes('/secrets?')).map((r) => r.url);
+    assert.ok(urls.some((u) => !u.includes('watch=true') && u.includes('fieldSelector=spec.nodeName%3Dn1') && u.includes('labelSelector=a%3Db')));
+    assert.ok(urls.some((u) => u.includes('watch=true') && u.includes('fieldSelector=spec.nodeName%3Dn1')));
+  } finally {
+    source.stop();
+  }
+});
