@@ -3,6 +3,7 @@
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type { ChildProcess } from 'node:child_process';
 import type { Container, core } from '../api/types.js';
 import { nextBackoff, shouldRestart, type Backoff } from './backoff.js';
@@ -16,7 +17,7 @@ export interface ContainerHost {
   changed(): void;
   event(type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): void;
   /** Metrics hooks (optional, so tests can leave them out). */
-  observe?(what: 'started' | 'restarted' | `probe:${string}:${'successful' | 'failed'}`): void;
+  observe?(what: 'started' | 'restarted' | 'start-error' | `probe:${string}:${'successful' | 'failed'}`, seconds?: number): void;
 }
 
 export interface ContainerSetup {
@@ -98,6 +99,7 @@ export class ContainerRunner extends EventEmitter {
     try {
       child = spawnInNetns(s.netns, s.argv, { env: s.env, cwd: s.cwd, stdin: s.spec.stdin ?? false, tty, uts: s.uts });
     } catch (e) {
+      this.host.observe?.('start-error');
       this.fail(`cannot start: ${(e as Error).message}`);
       return;
     }
@@ -199,9 +201,11 @@ export class ContainerRunner extends EventEmitter {
     const target: ProbeTarget = { ...this.setup.probeTarget, container: this.setup.spec, env: this.setup.env };
     const tick = async (): Promise<void> => {
       if (run !== this.runId || this.stopping || this.state.kind !== 'running') return;
+      const t0 = performance.now();
       const r = await runProbe(p, target);
       if (run !== this.runId || this.stopping || this.state.kind !== 'running') return;
-      this.host.observe?.(`probe:${kind === 'startup' ? 'Startup' : kind === 'liveness' ? 'Liveness' : 'Readiness'}:${r.ok ? 'successful' : 'failed'}`);
+      const type = kind === 'startup' ? 'Startup' : kind === 'liveness' ? 'Liveness' : 'Readiness';
+      this.host.observe?.(`probe:${type}:${r.ok ? 'successful' : 'failed'}`, (performance.now() - t0) / 1000);
       if (r.ok) {
         bad = 0;
         ok++;

@@ -61,6 +61,8 @@ export interface Kubelet {
   idle(): Promise<void>;
   /** Prometheus registry (kubelet_pod_start_duration_seconds, kubelet_running_pods, prober_probe_total …). */
   readonly metrics: KubeletMetrics;
+  /** The metrics in the Prometheus text format, for the daemon's metrics endpoint. */
+  kubeletMetrics(): Promise<string>;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -98,7 +100,23 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
     services: (ns) => services.list(ns) as unknown as Service[],
   };
 
-  const metrics = new KubeletMetrics(() => [...workers.values()].filter((w) => !w.terminating).length);
+  const metrics = new KubeletMetrics(
+    {
+      pods: () => [...workers.values()].filter((w) => !w.terminating).length,
+      containers: () => {
+        const counts: Record<string, number> = { created: 0, running: 0, exited: 0, unknown: 0 };
+        for (const w of workers.values()) for (const r of w.runners()) {
+          const v = r.view();
+          // A container waiting for its first start does not exist in a runtime yet; one in
+          // back-off is an exited container there.
+          if (v.state.kind === 'running') counts.running!++;
+          else if (v.state.kind === 'terminated' || v.lastState) counts.exited!++;
+        }
+        return counts;
+      },
+    },
+    n.name,
+  );
   const ctx: PodContext = {
     lookup,
     metrics,
@@ -272,6 +290,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
     podNetns: (ns, name) => findPod(ns, name)?.netns,
     idle,
     metrics,
+    kubeletMetrics: () => metrics.text(),
     async stop(o = {}) {
       stopping = true;
       clearInterval(heartbeat);

@@ -264,11 +264,22 @@ describe('kubelet on a real node netns', { skip: !rootTestsEnabled() }, () => {
     assert.equal(exitCode, 5);
   });
 
-  test('metrics count pods, starts, restarts and probes', async () => {
-    const text = await k.metrics.text();
-    assert.match(text, /^kubelet_running_pods \d+$/m);
+  test('metrics count pods, starts, restarts and probes under the kubelet names', async () => {
+    const text = await k.kubeletMetrics();
+    const running = [...text.matchAll(/^kubelet_running_pods (\d+)$/gm)].map((m) => Number(m[1]));
+    assert.equal(running.length, 1);
+    assert.ok(running[0]! >= 5, `kubelet_running_pods ${running[0]}`);
+    assert.match(text, /^kubelet_running_containers\{container_state="running"\} [1-9]\d*$/m);
+    assert.match(text, /^kubelet_running_containers\{container_state="exited"\} [1-9]\d*$/m, 'the crash-looping and finished containers');
     assert.match(text, /^kubelet_pod_start_duration_seconds_count [1-9]\d*$/m);
+    assert.match(text, /^kubelet_run_podsandbox_duration_seconds_count\{runtime_handler=""\} [1-9]\d*$/m);
+    assert.match(text, /^kubelet_started_pods_total [1-9]\d*$/m);
+    assert.match(text, /^kubelet_started_containers_total\{container_type="container"\} [1-9]\d*$/m);
+    assert.match(text, /^kubelet_started_containers_total\{container_type="init_container"\} [1-9]\d*$/m);
+    assert.match(text, /^kubelet_node_name\{node="n1"\} 1$/m);
     assert.match(text, /^prober_probe_total\{probe_type="Readiness",result="failed"\} [1-9]/m);
+    assert.match(text, /^prober_probe_total\{probe_type="Liveness",result="failed"\} [1-9]/m);
+    assert.match(text, /^prober_probe_duration_seconds_count\{probe_type="Readiness"\} [1-9]/m);
     assert.match(text, /^podnet_kubelet_container_restarts_total [1-9]/m);
   });
 
@@ -282,7 +293,7 @@ describe('kubelet on a real node netns', { skip: !rootTestsEnabled() }, () => {
   });
 
   test('deletion honours the grace period, then leaves no netns or processes', async () => {
-    source.apply(pod('stubborn', { terminationGracePeriodSeconds: 2, containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'trap "echo got TERM" TERM; while true; do sleep 0.2; done'] }] }));
+    source.apply(pod('stubborn', { terminationGracePeriodSeconds: 2, containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'trap "echo got TERM" TERM; echo trapping; while true; do sleep 0.2; done'] }] }));
     const p = await waitFor(source, () => { const p = getPod(source, 'stubborn'); return p?.status?.phase === 'Running' ? p : undefined; }, 'stubborn Running');
     const netns = k.podNetns('shop', 'stubborn')!;
     assert.ok(await netnsExists(netns));
@@ -292,6 +303,12 @@ describe('kubelet on a real node netns', { skip: !rootTestsEnabled() }, () => {
     let logText = '';
     log.on('data', (c: Buffer) => (logText += c.toString()));
     const logEnded = new Promise((r) => log.on('end', r));
+    // A SIGTERM that comes before the shell has set its trap would just kill it.
+    await new Promise<void>((resolve) => {
+      const check = () => /trapping/.test(logText) && (log.off('data', check), resolve());
+      log.on('data', check);
+      check();
+    });
     let seenTerminating = false;
     const off = source.informer(R.pods).onChange((c) => {
       if (c.type === 'MODIFIED' && c.object.metadata?.name === 'stubborn' && c.object.metadata?.deletionTimestamp) seenTerminating = true;

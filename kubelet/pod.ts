@@ -121,6 +121,7 @@ export class PodWorker {
     this.changed();
     if (this.hostNetwork) {
       this.podIP = this.ctx.nodeIP;
+      if (!existed) this.ctx.metrics?.startedPods.inc();
     } else {
       // A netns of this pod that already has its address is adopted whatever the caller thought:
       // a kubelet restart races with pod updates, and a second CNI ADD would fail on eth0.
@@ -132,9 +133,11 @@ export class PodWorker {
         await ensureNetns(this.netns);
         try {
           this.podIP = (await this.ctx.network.add(this.attachment())).ips[0];
-          this.ctx.metrics?.sandbox.observe((performance.now() - t0) / 1000);
+          this.ctx.metrics?.sandbox((performance.now() - t0) / 1000);
+          this.ctx.metrics?.startedPods.inc();
         } catch (e) {
-          this.ctx.metrics?.sandboxErrors.inc();
+          this.ctx.metrics?.sandboxError();
+          this.ctx.metrics?.startedPodErrors.inc();
           this.ctx.event(this.pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${errorMessage(e)}`);
           await deleteNetns(this.netns).catch(() => {});
           throw e;
@@ -233,12 +236,18 @@ export class PodWorker {
       {
         changed: () => this.changed(),
         event: (t, r, m, f) => this.ctx.event(this.pod, t, r, m, f),
-        observe: (what) => {
+        observe: (what, seconds) => {
           const m = this.ctx.metrics;
           if (!m) return;
-          if (what === 'started') m.startedContainers.inc();
+          const type = init ? 'init_container' : 'container';
+          if (what === 'started') m.startedContainer(type);
+          else if (what === 'start-error') m.containerStartError(type);
           else if (what === 'restarted') m.restarts.inc();
-          else m.probes.inc({ probe_type: what.split(':')[1], result: what.split(':')[2] });
+          else {
+            const [, probeType, result] = what.split(':');
+            m.probes.inc({ probe_type: probeType, result });
+            if (seconds !== undefined) m.probeSeconds.observe({ probe_type: probeType }, seconds);
+          }
         },
       },
     );
