@@ -76,6 +76,7 @@ describe('kubelet behind the apiserver, driven by kubectl', { skip: !rootTestsEn
     assert.match(await ok('get', 'node', 'n1'), /n1\s+Ready/);
     assert.equal(await ok('exec', 'web', '--', 'cat', '/etc/resolv.conf'), 'search default.svc.cluster.local svc.cluster.local cluster.local example.test\nnameserver 10.96.0.10\noptions ndots:5\n');
     assert.equal(await ok('exec', 'web', '--', 'curl', '-s', `http://${ip}:8080/hostname`), 'web');
+    assert.equal(await ok('exec', 'web', '--', 'hostname'), 'web\n', 'the pod has its own UTS namespace');
     assert.match(await ok('logs', 'web'), /serving on 8080/);
     const netns = k!.podNetns('default', 'web')!;
     await ok('delete', 'pod', 'web', '--wait=true', '--timeout=60s');
