@@ -97,6 +97,13 @@ function clientIP(sock: Socket): string {
   return a.startsWith('::ffff:') ? a.slice(7) : a;
 }
 
+const GATEWAY_API = 'gateway.networking.k8s.io/v1';
+
+/** Items of a LIST carry no kind; Events and status writes need it, so fill it in. */
+function withKind<T extends { apiVersion?: string; kind?: string }>(list: readonly T[], apiVersion: string, kind: string): T[] {
+  return list.map((o) => (o.kind ? o : { ...o, apiVersion, kind }));
+}
+
 function publishedAddresses(source: ObjectSource, publish: string | undefined, address: string | undefined): readonly LoadBalancerIngress[] | undefined {
   if (publish) {
     const [ns, name] = publish.split('/');
@@ -133,14 +140,14 @@ export async function serveIngress(opts: ServeOptions): Promise<IngressServer> {
 
   const plan = (): RoutePlan =>
     planRoutes({
-      ingresses: inf.ingresses.list(),
+      ingresses: withKind(inf.ingresses.list(), 'networking.k8s.io/v1', 'Ingress'),
       ingressClasses: inf.classes.list(),
       services: inf.services.list(),
       slices: inf.slices.list(),
       secrets: inf.secrets.list(),
-      gatewayClasses: inf.gatewayClasses.list(),
-      gateways: inf.gateways.list(),
-      httproutes: inf.httproutes.list(),
+      gatewayClasses: withKind(inf.gatewayClasses.list(), GATEWAY_API, 'GatewayClass'),
+      gateways: withKind(inf.gateways.list(), GATEWAY_API, 'Gateway'),
+      httproutes: withKind(inf.httproutes.list(), GATEWAY_API, 'HTTPRoute'),
       className: opts.className,
       defaultBackend: opts.defaultBackend,
       statusAddresses: publishedAddresses(src, opts.publishService, opts.statusAddress),
