@@ -10,7 +10,8 @@ import { WriteOverlay } from '../overlay.js';
 import { controllerRef, ownerRefTo } from '../podutil.js';
 import { sameStatus } from '../replicaset/plan.js';
 import { newQueue, type Controller } from '../runner.js';
-import { planStatefulSet, statefulSetStatus } from './plan.js';
+import { templateHash } from '../deployment/hash.js';
+import { planStatefulSet, REVISION_LABEL, statefulSetStatus } from './plan.js';
 
 export const NAME = 'statefulset';
 
@@ -32,8 +33,9 @@ export function statefulSetController(ctx: ControllerContext): Controller {
     if (!sts || sts.metadata?.deletionTimestamp) return;
     const uid = sts.metadata!.uid!;
     const owned = overlay.list(namespace, podsByOwner.get(uid)).filter((p) => controllerRef(p)?.uid === uid);
-    const step = planStatefulSet(sts, owned);
     const template = sts.spec?.template ?? {};
+    const revision = templateHash(template);
+    const step = planStatefulSet(sts, owned, revision);
     for (const i of step.create) {
       const podName = `${name}-${i}`;
       const pod: K<Pod> = {
@@ -42,7 +44,7 @@ export function statefulSetController(ctx: ControllerContext): Controller {
         metadata: {
           name: podName,
           namespace,
-          labels: { ...template.metadata?.labels, 'statefulset.kubernetes.io/pod-name': podName, 'apps.kubernetes.io/pod-index': String(i) },
+          labels: { ...template.metadata?.labels, 'statefulset.kubernetes.io/pod-name': podName, 'apps.kubernetes.io/pod-index': String(i), [REVISION_LABEL]: revision },
           ...(template.metadata?.annotations ? { annotations: { ...template.metadata.annotations } } : {}),
           ownerReferences: [ownerRefTo(sts, 'apps/v1', 'StatefulSet')],
         },
@@ -62,7 +64,7 @@ export function statefulSetController(ctx: ControllerContext): Controller {
       ctx.metrics.writes.inc({ controller: NAME, verb: 'delete' });
       ctx.record(sts, 'Normal', 'SuccessfulDelete', `delete Pod ${p.metadata?.name} in StatefulSet ${name} successful`);
     }
-    const status = statefulSetStatus(sts, owned);
+    const status = statefulSetStatus(sts, owned, revision);
     if (!sameStatus(sts.status, status)) {
       await ctx.client.patch(R.statefulsets, namespace, name, { status }, 'merge', { subresource: 'status' });
       ctx.metrics.writes.inc({ controller: NAME, verb: 'status' });

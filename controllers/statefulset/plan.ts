@@ -9,13 +9,17 @@ export interface StsStep {
   delete: Pod[];
 }
 
+/** The label carrying the template revision a pod was made from. */
+export const REVISION_LABEL = 'controller-revision-hash';
+
 export function ordinalOf(setName: string, podName: string): number | undefined {
   if (!podName.startsWith(`${setName}-`)) return undefined;
   const rest = podName.slice(setName.length + 1);
   return /^(0|[1-9]\d*)$/.test(rest) ? Number(rest) : undefined;
 }
 
-export function planStatefulSet(sts: StatefulSet, pods: readonly Pod[]): StsStep {
+/** `revision`: the current template's hash; pods of another revision are replaced (RollingUpdate). */
+export function planStatefulSet(sts: StatefulSet, pods: readonly Pod[], revision?: string): StsStep {
   const name = sts.metadata!.name!;
   const replicas = sts.spec?.replicas ?? 1;
   const parallel = sts.spec?.podManagementPolicy === 'Parallel';
@@ -37,7 +41,17 @@ export function planStatefulSet(sts: StatefulSet, pods: readonly Pod[]): StsStep
     if (!parallel && !healthy(p)) return step;
   }
   const extra = [...byOrdinal].filter(([o, p]) => o >= replicas && !p.metadata?.deletionTimestamp).sort(([a], [b]) => b - a);
-  if (extra.length === 0) return step;
+  if (extra.length === 0) {
+    // RollingUpdate: once every pod is healthy, replace the highest-ordinal outdated pod (it is
+    // recreated from the new template on a later pass), one at a time, like upstream.
+    if (!revision || sts.spec?.updateStrategy?.type === 'OnDelete' || step.create.length) return step;
+    const inRange = [...byOrdinal].filter(([o]) => o < replicas);
+    if (!inRange.every(([, p]) => healthy(p))) return step;
+    const partition = sts.spec?.updateStrategy?.rollingUpdate?.partition ?? 0;
+    const outdated = inRange.filter(([o, p]) => o >= partition && p.metadata?.labels?.[REVISION_LABEL] !== revision).sort(([a], [b]) => b - a);
+    if (outdated.length) step.delete = [outdated[0]![1]];
+    return step;
+  }
   if (parallel) {
     step.delete = extra.map(([, p]) => p);
     return step;
@@ -48,15 +62,17 @@ export function planStatefulSet(sts: StatefulSet, pods: readonly Pod[]): StsStep
   return step;
 }
 
-export function statefulSetStatus(sts: StatefulSet, pods: readonly Pod[]): NonNullable<StatefulSet['status']> {
+export function statefulSetStatus(sts: StatefulSet, pods: readonly Pod[], revision?: string): NonNullable<StatefulSet['status']> {
   const active = pods.filter((p) => !p.metadata?.deletionTimestamp);
   const ready = active.filter(isPodReady).length;
+  const updated = revision ? active.filter((p) => p.metadata?.labels?.[REVISION_LABEL] === revision).length : active.length;
   return {
     observedGeneration: sts.metadata?.generation,
     replicas: active.length,
     readyReplicas: ready,
-    currentReplicas: active.length,
-    updatedReplicas: active.length,
+    currentReplicas: updated,
+    updatedReplicas: updated,
     availableReplicas: ready,
+    ...(revision ? { currentRevision: `${sts.metadata?.name}-${revision}`, updateRevision: `${sts.metadata?.name}-${revision}` } : {}),
   };
 }
