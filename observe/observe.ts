@@ -1,0 +1,163 @@
+// startObserve: flows from every node's kernel (conntrack + nftables traces), the L7 sink, the map's
+// topology from the object source, all served on 127.0.0.1. The port opens only after the source has
+// synced, so the first topology answer is complete.
+import type { AddressInfo } from 'node:net';
+import type { EndpointSlice, Ingress, KubeObject, Namespace, NetworkPolicy, Node, Pod, Service } from '../api/types.js';
+import { R, type ObjectSource } from '../client/source.js';
+import { buildAddressIndex, type AddressIndex } from './enrich.js';
+import { startNodeCapture, type NodeCapture } from './capture.js';
+import { flowFromConntrack, flowFromTrace } from './flows.js';
+import { FlowHub } from './hub.js';
+import { buildTopology, type Topology } from './topology.js';
+import { createObserveServer } from './server.js';
+import { flowFromL7, listenUnixSink } from './sink.js';
+import { explainPair, policyMatrix } from './matrix.js';
+import { parseProtocol } from '../netpol/model.js';
+import type { Flow, FlowFilter } from './types.js';
+
+export interface ObserveOptions {
+  readonly source: ObjectSource;
+  readonly nodes: readonly { name: string; netns: string }[];
+  readonly listen: { readonly host: '127.0.0.1'; readonly port: number };
+  readonly proxyPlans?: () => Map<string, unknown>;
+  /** Also accept L7 NDJSON on this unix socket. */
+  readonly sinkSocket?: string;
+  /** false: no kernel capture (tests and analysis against a manifest). Default true when nodes are given. */
+  readonly capture?: boolean;
+  readonly ringCapacity?: number;
+  /** Called with capture errors (a follower exiting); default: stderr. */
+  readonly onError?: (message: string) => void;
+  /** Answers /api/trace and the map's trace view (`observe/trace.ts` wires this). */
+  readonly trace?: (from: string, to: string) => Promise<unknown>;
+}
+
+export interface Observe {
+  readonly url: string;
+  stop(): Promise<void>;
+  flows(filter?: FlowFilter): Flow[];
+  /** Adds a flow as if a node had seen it (tests, and components without a kernel view). */
+  inject(flow: Flow): void;
+  readonly hub: FlowHub;
+}
+
+export async function startObserve(opts: ObserveOptions): Promise<Observe> {
+  const src = opts.source;
+  const inf = {
+    nodes: src.informer<Node & KubeObject>(R.nodes),
+    namespaces: src.informer<Namespace & KubeObject>(R.namespaces),
+    pods: src.informer<Pod & KubeObject>(R.pods),
+    services: src.informer<Service & KubeObject>(R.services),
+    slices: src.informer<EndpointSlice & KubeObject>(R.endpointslices),
+    ingresses: src.informer<Ingress & KubeObject>(R.ingresses),
+    policies: src.informer<NetworkPolicy & KubeObject>(R.networkpolicies),
+  };
+  await src.start();
+  const hub = new FlowHub(opts.ringCapacity);
+  const onError = opts.onError ?? ((m: string) => process.stderr.write(`${m}\n`));
+
+  // Indexes are rebuilt lazily: a change marks them stale; the next lookup rebuilds.
+  let index: AddressIndex | undefined;
+  let topo: Topology | undefined;
+  const listeners = new Set<() => void>();
+  const stale = () => {
+    index = undefined;
+    topo = undefined;
+    for (const l of listeners) l();
+  };
+  const offs = Object.values(inf).map((i) => i.onChange(stale));
+  const nodeIPs = () => new Map(inf.nodes.list().map((n) => [n.metadata?.name ?? '', n.status?.addresses?.find((a) => a.type === 'InternalIP')?.address ?? ''] as [string, string]).filter(([, ip]) => ip));
+  const getIndex = () => (index ??= buildAddressIndex(inf.pods.list(), inf.services.list(), nodeIPs()));
+  const getTopology = () =>
+    (topo ??= buildTopology({
+      nodes: inf.nodes.list(), namespaces: inf.namespaces.list(), pods: inf.pods.list(), services: inf.services.list(),
+      slices: inf.slices.list(), ingresses: inf.ingresses.list(), policies: inf.policies.list(),
+    }));
+  const policyInput = () => ({ pods: inf.pods.list(), namespaces: inf.namespaces.list(), policies: inf.policies.list() });
+
+  /** Cross-node connections are seen twice; metrics count the sighting on the source's node. */
+  const countedOn = (f: Flow) => {
+    const home = getIndex().nodeOfPod(f.src.ip);
+    return home === undefined || home === f.node;
+  };
+  const add = (f: Flow) => hub.add(f, countedOn(f));
+
+  const captures: NodeCapture[] = [];
+  const stopAll = async () => {
+    await Promise.all(captures.map((c) => c.stop().catch((e: Error) => onError(e.message))));
+  };
+  if (opts.capture !== false) {
+    try {
+      for (const node of opts.nodes) {
+        const started = new Map<string, number>();
+        captures.push(
+          await startNodeCapture(node.netns, {
+            conntrack(rec) {
+              if (rec.id && rec.type === 'NEW') {
+                // Bounded: connections whose DESTROY we missed must not grow this forever.
+                if (started.size > 65_536) started.clear();
+                started.set(rec.id, rec.timeMs);
+              }
+              const t0 = rec.id ? started.get(rec.id) : undefined;
+              if (rec.type === 'DESTROY' && rec.id) started.delete(rec.id);
+              const f = flowFromConntrack(node.name, rec, getIndex(), t0);
+              if (f) add(f);
+            },
+            trace(rec) {
+              const f = flowFromTrace(node.name, rec, getIndex(), Date.now());
+              if (f) add(f);
+            },
+            error: onError,
+          }),
+        );
+      }
+    } catch (err) {
+      await stopAll();
+      throw err;
+    }
+  }
+
+  const ingestL7 = (line: string) => add(flowFromL7(line, getIndex()));
+  const server = createObserveServer({
+    hub,
+    topology: getTopology,
+    onTopologyChange(fn) {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+    ingestL7,
+    matrix: (port, protocol, namespace) => policyMatrix(policyInput(), port, parseProtocol(protocol) ?? 'TCP', namespace),
+    explain: (from, to, port, protocol) => explainPair(policyInput(), from, to, port, parseProtocol(protocol) ?? 'TCP'),
+    ...(opts.trace ? { trace: opts.trace } : {}),
+  });
+  const sink = opts.sinkSocket ? await listenUnixSink(opts.sinkSocket, (l) => {
+    try {
+      ingestL7(l);
+    } catch (err) {
+      onError((err as Error).message);
+    }
+  }) : undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.listen.port, opts.listen.host, () => resolve());
+    });
+  } catch (err) {
+    await stopAll();
+    await sink?.close();
+    throw err;
+  }
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    hub,
+    flows: (filter = {}) => hub.flows(filter),
+    inject: add,
+    async stop() {
+      for (const off of offs) off();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await sink?.close();
+      await stopAll();
+    },
+  };
+}
