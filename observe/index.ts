@@ -1,0 +1,6 @@
+// observe's public surface, for the daemon (cli/) and other components.
+export { startObserve, type Observe, type ObserveOptions } from './observe.js';
+export { observeCommand, uiCommand, observeURL } from './cli.js';
+export { FlowHub } from './hub.js';
+export { OBSERVE_TABLE } from './capture.js';
+export type * from './types.js';
