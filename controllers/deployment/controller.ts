@@ -81,6 +81,16 @@ export function deploymentController(ctx: ControllerContext): Controller {
       ctx.record(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${rsName} from 0 to ${plan.newReplicas}`);
     }
     for (const s of plan.scales) await scale(d, s.rs as K<ReplicaSet>, s.replicas);
+    // Keep revisionHistoryLimit old ReplicaSets (scaled to zero, pods gone) for `rollout undo`.
+    const limit = d.spec?.revisionHistoryLimit ?? 10;
+    const idle = old
+      .filter((rs) => (rs.spec?.replicas ?? 0) === 0 && (rs.status?.replicas ?? 0) === 0 && !rs.metadata?.deletionTimestamp)
+      .sort((a, b) => Number(a.metadata?.annotations?.[REVISION] ?? 0) - Number(b.metadata?.annotations?.[REVISION] ?? 0));
+    for (const rs of idle.slice(0, Math.max(0, idle.length - limit))) {
+      await ctx.client.delete(R.replicasets, namespace, rs.metadata!.name!, { preconditions: { uid: rs.metadata?.uid } });
+      overlay.removed(namespace, rs.metadata!.name!);
+      ctx.metrics.writes.inc({ controller: NAME, verb: 'delete' });
+    }
     const all = overlay.list(namespace, setsByOwner.get(uid)).filter((rs) => controllerRef(rs)?.uid === uid);
     const status = deploymentStatus(d, newRS, all, new Date(ctx.clock.now()).toISOString().replace(/\.\d+Z$/, 'Z'));
     if (!sameStatus(d.status, status)) {

@@ -70,3 +70,12 @@ test('a template change rolls to a new ReplicaSet and scales the old one to zero
   const events = c.list<Event>(R.events, 'default').filter((e) => e.reason === 'ScalingReplicaSet');
   assert.ok(events.some((e) => e.message === `Scaled down replica set ${before} from 3 to 0` || /Scaled down replica set/.test(e.message ?? '')));
 });
+
+test('revisionHistoryLimit 0 removes old ReplicaSets once they are empty', async () => {
+  await c.client.patch(R.deployments, 'default', 'web', { spec: { revisionHistoryLimit: 0, template: { spec: { containers: [{ name: 'c', image: 'nginx:3', ports: [{ containerPort: 8080 }] }] } } } }, 'merge');
+  const sets = await c.until('one ReplicaSet left', () => {
+    const s = c.list<ReplicaSet>(R.replicasets, 'default');
+    return s.length === 1 && s;
+  }, 60_000);
+  assert.equal(sets[0]!.spec?.template?.spec?.containers[0]?.image, 'nginx:3');
+});
