@@ -3,6 +3,7 @@
 import type { Directive } from './corefile.js';
 import { inZone, normZone, parseDuration, parseIntArg, pluginError, type Next, type Plugin, type PluginEnv, type Request, type Result } from './plugin.js';
 import { RCODE, T, type Answer, type RR } from './wire.js';
+import { labelKey } from './metrics.js';
 
 export interface CacheOptions {
   zones: string[];
@@ -90,6 +91,10 @@ export class CachePlugin implements Plugin {
   private readonly denial = new Map<string, Entry>();
   private readonly zonesLabel: string;
   private readonly refreshing = new Set<string>();
+  // Metric label keys, joined once (the cache sits on every query's path).
+  private readonly kRequests: string;
+  private readonly allZones: boolean;
+  private readonly kHits: Record<'success' | 'denial', string>;
 
   constructor(
     readonly opts: CacheOptions,
@@ -97,6 +102,9 @@ export class CachePlugin implements Plugin {
     private readonly now: () => number = Date.now,
   ) {
     this.zonesLabel = opts.zones.join(',') || '.';
+    this.allZones = opts.zones.includes('.');
+    this.kRequests = labelKey(env.server, this.zonesLabel);
+    this.kHits = { success: labelKey(env.server, 'success', this.zonesLabel), denial: labelKey(env.server, 'denial', this.zonesLabel) };
     env.metrics.registry.onCollect(() => {
       env.metrics.cacheEntries.set([env.server, 'success', this.zonesLabel], this.success.size);
       env.metrics.cacheEntries.set([env.server, 'denial', this.zonesLabel], this.denial.size);
@@ -109,29 +117,29 @@ export class CachePlugin implements Plugin {
 
   handle(req: Request, next: Next): Result {
     const q = req.q;
-    if (!this.opts.zones.some((z) => inZone(q.name, z))) return next(req);
+    if (!this.allZones && !this.opts.zones.some((z) => inZone(q.name, z))) return next(req);
     const key = `${q.qtype}|${q.name}|${q.cd ? 1 : 0}`;
     const m = this.env.metrics;
-    m.cacheRequests.inc([this.env.server, this.zonesLabel]);
+    m.cacheRequests.incKey(this.kRequests);
     const e = this.success.get(key) ?? this.denial.get(key);
     const now = this.now();
     if (e) {
       const age = Math.floor((now - e.stored) / 1000);
       if (age < e.ttl) {
-        m.cacheHits.inc([this.env.server, e.kind, this.zonesLabel]);
+        m.cacheHits.incKey(this.kHits[e.kind]);
         req.plugin = 'cache';
         this.maybePrefetch(req, key, e, age, now, next);
         return this.serve(e, age, e.ttl - age);
       }
       if (age < e.ttl + this.opts.staleSeconds) {
-        m.cacheServedStale.inc([this.env.server, this.zonesLabel]);
+        m.cacheServedStale.incKey(this.kRequests);
         req.plugin = 'cache';
         this.refresh(req, key, next);
         return this.serve(e, -1, 0);
       }
       this.remove(key);
     }
-    m.cacheMisses.inc([this.env.server, this.zonesLabel]);
+    m.cacheMisses.incKey(this.kRequests);
     const r = next(req);
     if (r instanceof Promise) return r.then((a) => (this.store(key, a), a));
     this.store(key, r);

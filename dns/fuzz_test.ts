@@ -7,6 +7,7 @@ import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { serveDns, type DnsServer } from './server.js';
 import { sourceFromYaml } from './testing.js';
+import * as dnsPacket from 'dns-packet';
 import { encodeQuery, parseQuery, T } from './wire.js';
 
 const FIXTURE = `
@@ -74,6 +75,22 @@ describe('malformed input', () => {
     for (let i = 0; i < 20_000; i++) {
       const b = i % 2 ? randomBytes(Math.floor(rnd() * 80)) : mutate(good, rnd);
       parseQuery(b);
+    }
+  });
+
+  test('the fast query parser agrees with dns-packet on name, type and EDNS size', () => {
+    const rnd = prng(3);
+    const alphabet = 'aB9-_*x';
+    for (let i = 0; i < 2000; i++) {
+      const labels = Array.from({ length: 1 + Math.floor(rnd() * 5) }, () => Array.from({ length: 1 + Math.floor(rnd() * 12) }, () => alphabet[Math.floor(rnd() * alphabet.length)]).join(''));
+      const edns = rnd() < 0.5 ? 512 + Math.floor(rnd() * 4000) : undefined;
+      const raw = encodeQuery(labels.join('.'), 1 + Math.floor(rnd() * 300), { edns });
+      const p = parseQuery(raw);
+      assert.ok(p.ok);
+      const d = dnsPacket.decode(raw);
+      assert.equal(p.query.qname, d.questions![0]!.name);
+      assert.equal(p.query.qtype, raw.readUInt16BE(raw.length - (edns ? 15 : 4)));
+      assert.equal(p.query.edns, edns === undefined ? undefined : Math.max(512, edns));
     }
   });
 

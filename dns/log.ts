@@ -49,26 +49,27 @@ export class LogPlugin implements Plugin {
   }
 }
 
-/** `errors`: logs SERVFAILs and plugin exceptions as CoreDNS does ([ERROR] plugin/errors: 2 name. A: …). */
+/** `errors`: logs SERVFAIL causes and exceptions as CoreDNS does ([ERROR] plugin/errors: 2 name. A: …). */
 export class ErrorsPlugin implements Plugin {
   readonly name = 'errors';
   constructor(private readonly env: PluginEnv) {}
   handle(req: Request, next: Next): Result {
-    const fail = (err: unknown): Answer => {
-      this.env.log(`[ERROR] plugin/errors: 2 ${req.q.qname}. ${typeName(req.q.qtype)}: ${err instanceof Error ? err.message : String(err)}`);
-      return { rcode: RCODE.SERVFAIL, aa: false, answer: [], authority: [], additional: [] };
-    };
-    const check = (a: Answer): Answer => {
-      if (a.error) this.env.log(`[ERROR] plugin/errors: 2 ${req.q.qname}. ${typeName(req.q.qtype)}: ${a.error}`);
-      return a;
-    };
+    let r: Result;
     try {
-      const r = next(req);
-      if (r instanceof Promise) return r.then(check, fail);
-      return check(r);
+      r = next(req);
     } catch (err) {
-      return fail(err);
+      return this.fail(req, err);
     }
+    if (r instanceof Promise) return r.then((a) => this.check(req, a), (err) => this.fail(req, err));
+    return r.error === undefined ? r : this.check(req, r);
+  }
+  private check(req: Request, a: Answer): Answer {
+    if (a.error) this.env.log(`[ERROR] plugin/errors: 2 ${req.q.qname}. ${typeName(req.q.qtype)}: ${a.error}`);
+    return a;
+  }
+  private fail(req: Request, err: unknown): Answer {
+    this.env.log(`[ERROR] plugin/errors: 2 ${req.q.qname}. ${typeName(req.q.qtype)}: ${err instanceof Error ? err.message : String(err)}`);
+    return { rcode: RCODE.SERVFAIL, aa: false, answer: [], authority: [], additional: [] };
   }
 }
 

@@ -82,7 +82,9 @@ function serverLabel(cfg: BlockConfig): string {
 }
 
 async function bindUdp(host: string, port: number): Promise<dgram.Socket> {
-  const sock = dgram.createSocket({ type: net.isIP(host) === 6 ? 'udp6' : 'udp4', reuseAddr: false });
+  // Replies go to the sender's literal IP: skip dns.lookup's extra tick on every send.
+  const lookup = (address: string, _family: unknown, cb: (err: Error | null, address: string, family: number) => void) => cb(null, address, net.isIP(address));
+  const sock = dgram.createSocket({ type: net.isIP(host) === 6 ? 'udp6' : 'udp4', reuseAddr: false, lookup: lookup as never });
   await new Promise<void>((resolve, reject) => {
     sock.once('error', reject);
     sock.bind(port, host, () => {

@@ -97,6 +97,8 @@ export function parseQuery(buf: Buffer): ParseResult {
   if (opcode !== 0) return { ok: false, rcode: RCODE.NOTIMP, id, opcode };
   const qd = buf.readUInt16BE(4);
   if (qd !== 1) return { ok: false, rcode: RCODE.FORMERR, id };
+  const fast = parseSimpleQuery(buf, id, flags);
+  if (fast) return { ok: true, query: fast };
   let packet: dnsPacket.Packet;
   try {
     packet = dnsPacket.decode(buf);
@@ -134,6 +136,58 @@ export function parseQuery(buf: Buffer): ParseResult {
       qnameLength,
       raw: buf,
     },
+  };
+}
+
+// Hostname-ish label bytes: letters, digits, '-', '_', '*'. Anything else takes the full decoder.
+const PLAIN = new Uint8Array(256);
+for (const c of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_*') PLAIN[c.charCodeAt(0)] = 1;
+
+/**
+ * The common query (one plain question, optionally one OPT record, nothing else) parsed without
+ * building a dns-packet object; undefined sends the packet through dns-packet instead.
+ */
+function parseSimpleQuery(buf: Buffer, id: number, flags: number): Query | undefined {
+  if (buf.readUInt16BE(6) !== 0 || buf.readUInt16BE(8) !== 0) return undefined;
+  const ar = buf.readUInt16BE(10);
+  if (ar > 1) return undefined;
+  let p = 12;
+  let qname = '';
+  for (;;) {
+    if (p >= buf.length) return undefined;
+    const len = buf[p]!;
+    if (len === 0) break;
+    if (len > 63 || p + 1 + len > buf.length) return undefined;
+    for (let i = p + 1; i <= p + len; i++) if (!PLAIN[buf[i]!]) return undefined;
+    qname += (qname ? '.' : '') + buf.latin1Slice(p + 1, p + 1 + len);
+    p += len + 1;
+  }
+  const qnameLength = p + 1 - 12;
+  p += 1;
+  if (qnameLength > 255 || p + 4 > buf.length) return undefined;
+  const qtype = buf.readUInt16BE(p);
+  const qclass = buf.readUInt16BE(p + 2);
+  p += 4;
+  let edns: number | undefined;
+  if (ar === 1) {
+    // OPT: root name, type 41, class = payload size, ttl, rdlength, rdata.
+    if (p + 11 > buf.length || buf[p] !== 0 || buf.readUInt16BE(p + 1) !== T.OPT) return undefined;
+    const rdlen = buf.readUInt16BE(p + 9);
+    if (p + 11 + rdlen !== buf.length) return undefined;
+    edns = Math.max(512, buf.readUInt16BE(p + 3));
+  } else if (p !== buf.length) return undefined;
+  return {
+    id,
+    qname,
+    name: qname === '' ? '.' : `${qname.toLowerCase()}.`,
+    qtype,
+    qclass,
+    rd: (flags & 0x0100) !== 0,
+    cd: (flags & 0x0010) !== 0,
+    edns,
+    qnameOffset: 12,
+    qnameLength,
+    raw: buf,
   };
 }
 
