@@ -62,8 +62,8 @@ export interface Attempt {
   readonly readTimeoutMs: number;
   /** Idle limit while the request is being sent; readTimeoutMs takes over once it is. */
   readonly sendTimeoutMs?: number;
-  /** Aborts the upstream request (client went away, body over the limit). */
-  readonly signal?: AbortSignal;
+  /** Receives the upstream request so the caller can destroy it (client gone, body too big). */
+  readonly track?: (req: http.ClientRequest) => void;
 }
 
 export type AttemptResult =
@@ -96,8 +96,9 @@ export function attempt(a: Attempt, agents: Agents, body: http.IncomingMessage, 
       headers: a.headers,
       agent: agents.get(a.endpoint, a.protocol),
       setHost: false,
-      signal: a.signal,
     });
+    // Not an AbortSignal: wiring one into every request cost ~2.5% of the CPU under load.
+    a.track?.(up);
     up.on('socket', (sock) => {
       const go = (): void => {
         connected = true;

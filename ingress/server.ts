@@ -268,9 +268,10 @@ export async function serveIngress(opts: ServeOptions): Promise<IngressServer> {
 
     // TLS hosts redirect before anything else, even when no path matches (ingress-nginx does too).
     if (!secure && ports.https !== undefined) {
-      const ht = match?.host ?? hostTableFor(table, hostname);
+      // TLS belongs to the host, even when the request fell through to a host-less rule.
+      const tlsHost = hostTableFor(table, hostname)?.tls || match?.host.tls;
       const pol = match?.route.policy;
-      if ((ht?.tls && (pol?.sslRedirect ?? true)) || pol?.forceSslRedirect) {
+      if ((tlsHost && (pol?.sslRedirect ?? true)) || pol?.forceSslRedirect) {
         const port = ports.https === 443 ? '' : `:${ports.https}`;
         res.writeHead(308, { location: `https://${hostname}${port}${url}`, 'content-length': 0 });
         res.end();
@@ -349,7 +350,8 @@ export async function serveIngress(opts: ServeOptions): Promise<IngressServer> {
     const hasBody = req.headers['transfer-encoding'] !== undefined || declared > 0;
 
     // Aborts the upstream side when the client goes away early or the body is over the limit.
-    const upstream = new AbortController();
+    let upstreamReq: http.ClientRequest | undefined;
+    const upstream = { signal: { aborted: false }, abort: (): void => { upstream.signal.aborted = true; upstreamReq?.destroy(); } };
     res.once('close', () => { if (!res.writableFinished) upstream.abort(); });
     if (hasBody && policy.bodyLimit > 0) {
       let seen = 0;
@@ -372,7 +374,7 @@ export async function serveIngress(opts: ServeOptions): Promise<IngressServer> {
       tried.add(ep.key);
       endpoint = ep.key;
       const done = balancer.begin(ep);
-      const r = await attempt({ endpoint: ep, protocol: policy.backendProtocol, method, path: withQuery(outPath, query), headers, connectTimeoutMs: policy.connectTimeoutMs, readTimeoutMs: policy.readTimeoutMs, sendTimeoutMs: policy.sendTimeoutMs, signal: upstream.signal }, agents, req, hasBody);
+      const r = await attempt({ endpoint: ep, protocol: policy.backendProtocol, method, path: withQuery(outPath, query), headers, connectTimeoutMs: policy.connectTimeoutMs, readTimeoutMs: policy.readTimeoutMs, sendTimeoutMs: policy.sendTimeoutMs, track: (up) => { upstreamReq = up; } }, agents, req, hasBody);
       if (r.kind === 'connect-error') {
         done();
         metrics.connectErrors.inc({ namespace: backend.namespace, service: backend.service });

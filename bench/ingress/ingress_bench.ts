@@ -10,6 +10,27 @@ import { MemorySource } from '../../client/memory.js';
 import type { KubeObject } from '../../api/types.js';
 import { serveIngress } from '../../ingress/server.js';
 import { ingress, serviceFor } from '../../ingress/testing.js';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * The floor for any Node proxy: pipe to a keep-alive agent, round-robin, no routing, no headers.
+ * Measured so the gap to nginx can be split into "Node's http stack" and "podnet's own work".
+ */
+async function bareNodeProxy(ports: number[]): Promise<http.Server> {
+  const agent = new http.Agent({ keepAlive: true, maxFreeSockets: 256 });
+  let i = 0;
+  const server = http.createServer((req, res) => {
+    const up = http.request({ host: '127.0.0.1', port: ports[i++ % ports.length], method: req.method, path: req.url, headers: req.headers, agent }, (ures) => {
+      res.writeHead(ures.statusCode ?? 502, ures.headers);
+      ures.pipe(res);
+    });
+    up.on('error', () => { res.statusCode = 502; res.end(); });
+    req.pipe(up);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return server;
+}
 
 const SECONDS = Number(process.argv[2] ?? 10);
 const CONNS = Number(process.argv[3] ?? 50);
@@ -117,15 +138,19 @@ async function main(): Promise<void> {
     nginx = (await startNginx(dir, ports)).child;
     const nginxPort = Number((await import('node:fs')).readFileSync(join(dir, 'nginx.conf'), 'utf8').match(/listen 127\.0\.0\.1:(\d+)/)![1]);
     const podnetPort = server.ports().http;
-    await runWrk(podnetPort, 2); // warm up both
+    const bare = await bareNodeProxy(ports);
+    const barePort = (bare.address() as AddressInfo).port;
+    await runWrk(podnetPort, 2); // warm up all three
     await runWrk(nginxPort, 2);
-    const rounds: { podnet: WrkResult; nginx: WrkResult }[] = [];
-    for (let i = 0; i < 2; i++) rounds.push({ podnet: await runWrk(podnetPort, SECONDS), nginx: await runWrk(nginxPort, SECONDS) });
+    await runWrk(barePort, 2);
+    const rounds: { podnet: WrkResult; nginx: WrkResult; bare: WrkResult }[] = [];
+    for (let i = 0; i < 2; i++) rounds.push({ podnet: await runWrk(podnetPort, SECONDS), nginx: await runWrk(nginxPort, SECONDS), bare: await runWrk(barePort, SECONDS) });
+    await new Promise<void>((r) => { bare.close(() => r()); bare.closeAllConnections(); });
     console.log('\n## throughput and latency (wrk -t2 -c%d -d%ds, %d backends)', CONNS, SECONDS, BACKENDS);
-    console.log('| round | podnet req/s | nginx req/s | ratio | podnet p50 | nginx p50 | podnet p99 | nginx p99 | p99 ratio | errors (podnet/nginx) |');
-    console.log('|---|---|---|---|---|---|---|---|---|---|');
+    console.log('| round | podnet req/s | nginx req/s | bare Node proxy req/s | podnet/nginx | podnet/bare | podnet p50 | nginx p50 | podnet p99 | nginx p99 | p99 ratio | errors (podnet/nginx) |');
+    console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
     for (const [i, r] of rounds.entries()) {
-      console.log(`| ${i + 1} | ${r.podnet.rps.toFixed(0)} | ${r.nginx.rps.toFixed(0)} | ${(r.podnet.rps / r.nginx.rps).toFixed(2)} | ${r.podnet.p50.toFixed(2)} ms | ${r.nginx.p50.toFixed(2)} ms | ${r.podnet.p99.toFixed(2)} ms | ${r.nginx.p99.toFixed(2)} ms | ${(r.podnet.p99 / r.nginx.p99).toFixed(2)} | ${r.podnet.errors + r.podnet.non2xx}/${r.nginx.errors + r.nginx.non2xx} |`);
+      console.log(`| ${i + 1} | ${r.podnet.rps.toFixed(0)} | ${r.nginx.rps.toFixed(0)} | ${r.bare.rps.toFixed(0)} | ${(r.podnet.rps / r.nginx.rps).toFixed(2)} | ${(r.podnet.rps / r.bare.rps).toFixed(2)} | ${r.podnet.p50.toFixed(2)} ms | ${r.nginx.p50.toFixed(2)} ms | ${r.podnet.p99.toFixed(2)} ms | ${r.nginx.p99.toFixed(2)} ms | ${(r.podnet.p99 / r.nginx.p99).toFixed(2)} | ${r.podnet.errors + r.podnet.non2xx}/${r.nginx.errors + r.nginx.non2xx} |`);
     }
 
     console.log('\n## one change with N rules (wrk running against the controller meanwhile)');
