@@ -81,7 +81,7 @@ export function renderNft(plan: NodePolicyPlan, opts: RenderOptions = {}): strin
       `table ${b} {`,
       `  chain ${N.PREROUTING_CHAIN} {`,
       '    type filter hook prerouting priority filter; policy accept;',
-      `    ether type { ip, ip6 } meta pkttype otherhost ether daddr != ${mac} ether daddr set ${mac} meta pkttype set host`,
+      `    ether type { ip, ip6 } meta pkttype != { broadcast, multicast } ether daddr != ${mac} ether daddr set ${mac} meta pkttype set host`,
       '  }',
       '}',
     );
