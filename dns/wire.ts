@@ -159,7 +159,7 @@ function parseSimpleQuery(buf: Buffer, id: number, flags: number): Query | undef
     if (len === 0) break;
     if (len > 63 || p + 1 + len > buf.length) return undefined;
     for (let i = p + 1; i <= p + len; i++) if (!PLAIN[buf[i]!]) return undefined;
-    qname += (qname ? '.' : '') + buf.latin1Slice(p + 1, p + 1 + len);
+    qname += (qname ? '.' : '') + buf.toString('latin1', p + 1, p + 1 + len);
     p += len + 1;
   }
   const qnameLength = p + 1 - 12;

@@ -17,6 +17,7 @@ const opt = (name: string, dflt: number) => {
 const SERVICES = opt('services', 1000);
 const SECONDS = opt('seconds', 10);
 const MEMORY_SERVICES = opt('memory-services', 10_000);
+const ROUNDS = opt('rounds', 3);
 const dir = mkdtempSync(join(tmpdir(), 'pn-dnsbench-'));
 const children: ChildProcess[] = [];
 
@@ -115,12 +116,17 @@ async function main() {
   for (const port of [podnetPort, unboundPort]) dnsperf(port, join(dir, 'external.txt'), 2);
   dnsperf(podnetPort, join(dir, 'cluster.txt'), 2);
 
-  const results = {
-    clusterPodnet: dnsperf(podnetPort, join(dir, 'cluster.txt'), SECONDS),
-    clusterKnot: dnsperf(knotPort, join(dir, 'cluster.txt'), SECONDS),
-    externalPodnet: dnsperf(podnetPort, join(dir, 'external.txt'), SECONDS),
-    externalUnbound: dnsperf(unboundPort, join(dir, 'external.txt'), SECONDS),
-  };
+  // Machines running other work are noisy: interleave the four runs for ROUNDS rounds, keep medians.
+  const runs: Record<'clusterPodnet' | 'clusterKnot' | 'externalPodnet' | 'externalUnbound', PerfResult[]> = { clusterPodnet: [], clusterKnot: [], externalPodnet: [], externalUnbound: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    runs.clusterPodnet.push(dnsperf(podnetPort, join(dir, 'cluster.txt'), SECONDS));
+    runs.clusterKnot.push(dnsperf(knotPort, join(dir, 'cluster.txt'), SECONDS));
+    runs.externalPodnet.push(dnsperf(podnetPort, join(dir, 'external.txt'), SECONDS));
+    runs.externalUnbound.push(dnsperf(unboundPort, join(dir, 'external.txt'), SECONDS));
+  }
+  const median = (l: PerfResult[]): PerfResult => [...l].sort((a, b) => a.qps - b.qps)[Math.floor(l.length / 2)]!;
+  const results = { clusterPodnet: median(runs.clusterPodnet), clusterKnot: median(runs.clusterKnot), externalPodnet: median(runs.externalPodnet), externalUnbound: median(runs.externalUnbound) };
+  const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   const mem = { podnet: rssMiB(podnet.pid!), knot: rssMiB(knot.pid!), unbound: rssMiB(unbound.pid!) };
   for (const c of [podnet, knot, unbound]) c.kill('SIGTERM');
 
@@ -149,8 +155,9 @@ async function main() {
   const f = (x: number) => x.toFixed(0);
   const report = `# DNS benchmark results
 
-Command: \`node --import tsx bench/dns/run.ts --services ${SERVICES} --seconds ${SECONDS}\` (as root; needs dnsperf, knotd, unbound, dig).
-Each server pinned to CPU 0 (\`taskset -c 0\`), dnsperf on CPU 1 (\`-c 8 -q 200\`), ${SECONDS} s per run, all in the same run,
+Command: \`node --import tsx bench/dns/run.ts --services ${SERVICES} --seconds ${SECONDS} --rounds ${ROUNDS} --write\` (as root; needs dnsperf, knotd, unbound, dig).
+Each server pinned to CPU 0 (\`taskset -c 0\`), dnsperf on CPU 1 (\`-c 8 -q 200\`), ${SECONDS} s per run, the four runs
+interleaved for ${ROUNDS} rounds (median shown; all rounds below), load average at the end ${load} (the machine is shared),
 on ${execFileSync('sh', ['-c', "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], { encoding: 'utf8' }).trim()} (${new Date().toISOString().slice(0, 10)}).
 podnet runs the in-cluster plugin set (errors, kubernetes, forward, cache 30, loadbalance) over ${SERVICES} Services;
 Knot serves the same A/SRV records from a zone file; Unbound is a cache forwarding example.test to Knot.
@@ -161,6 +168,8 @@ Knot serves the same A/SRV records from a zone file; Unbound is a cache forwardi
 | forwarded names, cached | ${f(r.externalPodnet.qps)} | unbound (cache) | ${f(r.externalUnbound.qps)} | ${(r.externalPodnet.qps / r.externalUnbound.qps).toFixed(2)}× | ${r.externalPodnet.avgLatencyMs.toFixed(3)} ms | ${r.externalUnbound.avgLatencyMs.toFixed(3)} ms | ${r.externalPodnet.lost} / ${r.externalUnbound.lost} |
 
 Goals: ≥ 40,000 QPS/core for cluster names (${r.clusterPodnet.qps >= 40_000 ? 'met' : 'NOT met'}); ≥ 0.5× the authoritative server (${r.clusterPodnet.qps / r.clusterKnot.qps >= 0.5 ? 'met' : 'NOT met'}).
+
+All rounds (QPS): ${Object.entries(runs).map(([k, l]) => `${k} ${l.map((x) => x.qps.toFixed(0)).join('/')}`).join('; ')}.
 
 Memory (RSS) after the runs above: podnet ${mem.podnet.toFixed(1)} MiB, knotd ${mem.knot.toFixed(1)} MiB, unbound ${mem.unbound.toFixed(1)} MiB.
 Memory with ${MEMORY_SERVICES} Services (each with an EndpointSlice; all names queried once): podnet ${mem10k.podnet.toFixed(1)} MiB RSS, knotd with the same records ${mem10k.knot.toFixed(1)} MiB (${(mem10k.podnet / mem10k.knot).toFixed(1)}×).
