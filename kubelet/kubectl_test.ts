@@ -91,6 +91,13 @@ describe('kubelet behind the apiserver, driven by kubectl', { skip: !rootTestsEn
     assert.match(r.stdout, /attached-42/);
     assert.match(r.stdout, /pod "debug" deleted/);
   });
+  test('kubectl run -i --rm exits with the container exit code and prints the output once', async () => {
+    const r = await kubectl.run(['run', 'debug2', '-i', '--rm', '--restart=Never', '--image=busybox', '--overrides={"spec":{"nodeName":"n1"}}', '--', 'sh'], { stdin: 'echo once-$((40+2))\nexit 3\n' });
+    assert.equal(r.code, 3, r.stderr);
+    assert.equal(r.stdout.match(/once-42/g)?.length, 1, r.stdout);
+    assert.doesNotMatch(r.stderr, /couldn't attach/);
+    assert.match(r.stderr + r.stdout, /pod default\/debug2 terminated \(Error\)/);
+  });
   test('kubectl port-forward reaches the pod port', async () => {
     const applied = await kubectl.run(['apply', '-f', '-'], { stdin: POD.replace('name: web,', 'name: pf,') });
     assert.equal(applied.code, 0, applied.stderr);

@@ -261,7 +261,8 @@ describe('kubelet on a real node netns', { skip: !rootTestsEnabled() }, () => {
     stdin.write('exit 5\n');
     const { exitCode } = await done;
     assert.match(out, /attached-42/);
-    assert.equal(exitCode, 5);
+    assert.equal(exitCode, 0, "attach ends cleanly; the container's exit code goes to the pod status");
+    await waitFor(source, () => getPod(source, 'debug')?.status?.containerStatuses?.[0]?.lastState?.terminated?.exitCode === 5 || getPod(source, 'debug')?.status?.containerStatuses?.[0]?.state?.terminated?.exitCode === 5, 'exit code 5 in the status');
   });
 
   test('metrics count pods, starts, restarts and probes under the kubelet names', async () => {

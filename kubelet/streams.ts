@@ -11,7 +11,12 @@ import type { PodWorker } from './pod.js';
 import { signalGroup, spawnInNetns } from './process.js';
 
 export interface KubeletStreams extends PodStreams {
-  /** `kubectl attach` / `kubectl run -it`: the container's own stdin/stdout; resolves when it exits or the client leaves. */
+  /**
+   * `kubectl attach` / `kubectl run -it`: the container's own stdin/stdout; resolves when it exits
+   * or the client leaves, always with exit code 0 as the kubelet's attach does: the container's
+   * exit code is in the pod status, where kubectl run reads it (a failed attach would make kubectl
+   * fall back to printing the logs again).
+   */
   attach(req: Omit<ExecRequest, 'command'>): Promise<{ exitCode: number }>;
 }
 
@@ -103,7 +108,7 @@ export function podStreams(d: StreamDeps): KubeletStreams {
           req.signal.removeEventListener('abort', onAbort);
           resolve({ exitCode: code });
         };
-        const onExit = (e: { exitCode: number }) => done(e.exitCode);
+        const onExit = () => done(0);
         const onAbort = () => done(0);
         r.on('exit', onExit);
         req.signal.addEventListener('abort', onAbort);
