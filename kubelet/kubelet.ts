@@ -47,6 +47,12 @@ export interface KubeletOptions {
   readonly nft?: Nft;
   readonly dial?: (netns: string, ip: string, port: number) => Promise<net.Socket>;
   readonly heartbeatMs?: number;
+  /**
+   * Called when a pod's sandbox has its IP (in `pod.status.podIP(s)`), before any of its containers
+   * starts: the node's NetworkPolicy enforcer learns the IP here, so the pod's first packets are not
+   * dropped as coming from an unknown pod. Waited for at most 5 s; a rejection is logged.
+   */
+  readonly podNetworkReady?: (pod: Pod) => Promise<void>;
 }
 
 export interface Kubelet {
@@ -135,6 +141,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
     podnetArgv: [process.execPath, opts.podnetBin],
     repoRoot: path.resolve(here, here.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..'),
     writeStatus: (pod) => opts.writer.updatePodStatus(pod),
+    networkReady: opts.podNetworkReady,
     event: (pod, type, reason, message, fieldPath) => {
       opts.writer.createEvent(podEvent(pod, n.name, type, reason, message, fieldPath)).catch(() => {});
     },

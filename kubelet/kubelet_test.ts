@@ -57,8 +57,9 @@ describe('kubelet on a real node netns', { skip: !rootTestsEnabled() }, () => {
   let source: MemorySource;
   let writer: MemoryWriter;
   let k: Kubelet;
+  let networkReady: ((p: Pod) => Promise<void>) | undefined;
   const start = () =>
-    startKubelet({ node: t.node, source, writer, stateDir: t.stateDir, clusterDNS: '10.96.0.10', clusterDomain: 'cluster.local', podnetBin: 'bin/podnet', cluster: t.cluster, nodeResolvConf: t.resolvConf, heartbeatMs: 300 });
+    startKubelet({ node: t.node, source, writer, stateDir: t.stateDir, clusterDNS: '10.96.0.10', clusterDomain: 'cluster.local', podnetBin: 'bin/podnet', cluster: t.cluster, nodeResolvConf: t.resolvConf, heartbeatMs: 300, podNetworkReady: (p) => networkReady?.(p) ?? Promise.resolve() });
 
   before(async () => {
     t = await makeTestNode();
@@ -162,6 +163,31 @@ describe('kubelet on a real node netns', { skip: !rootTestsEnabled() }, () => {
     assert.throws(() => process.kill(relay, 0), 'the relay process is gone');
     assert.notEqual((await run('ip', ['netns', 'pids', netns])).code, 0, 'the netns is gone');
     assert.equal(await netnsExists(netns), false);
+  });
+
+  test('containers start only after podNetworkReady has seen the pod with its IP', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const seen = new Promise<Pod>((resolve) => {
+      networkReady = async (p) => {
+        if (p.metadata?.name !== 'gated') return;
+        resolve(p);
+        await gate;
+      };
+    });
+    try {
+      source.apply(pod('gated', { containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'echo started; sleep 3600'] }] }));
+      const announced = await seen;
+      assert.match(announced.status?.podIP ?? '', /^10\.244\.1\.\d+$/);
+      assert.equal(announced.status?.podIP, k.podIP('shop', 'gated'));
+      await k.idle();
+      assert.equal(getPod(source, 'gated')?.status?.containerStatuses?.[0]?.state?.waiting?.reason, 'ContainerCreating', 'no container runs yet');
+      release();
+      await waitFor(source, () => getPod(source, 'gated')?.status?.phase === 'Running', 'gated Running');
+    } finally {
+      networkReady = undefined;
+      release();
+    }
   });
 
   test('logs keep the container output; exec returns exit codes', async () => {

@@ -43,12 +43,15 @@ export interface PodContext {
   readonly lookup?: EnvLookup;
   readonly metrics?: KubeletMetrics;
   writeStatus(pod: Pod): Promise<void>;
+  /** See KubeletOptions.podNetworkReady. */
+  readonly networkReady?: (pod: Pod) => Promise<void>;
   event(pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): void;
   /** Something about hostPorts may have changed. */
   hostPortsChanged(): void;
 }
 
 export const DEFAULT_GRACE_SECONDS = 30;
+const NETWORK_READY_TIMEOUT_MS = 5000;
 
 // `ip netns list` costs a process and grows with the number of pods; the mount point says the same.
 function netnsMounted(name: string): boolean {
@@ -159,6 +162,8 @@ export class PodWorker {
   }
 
   private async runContainers(): Promise<void> {
+    await this.announceNetwork();
+    if (this.stopped) return;
     for (const r of this.init) {
       const exitCode = await r.runToCompletion();
       if (exitCode !== 0 || this.stopped) return;
@@ -168,6 +173,24 @@ export class PodWorker {
     for (const r of this.containers) r.start();
     this.ctx.hostPortsChanged();
     this.changed();
+  }
+
+  private async announceNetwork(): Promise<void> {
+    const hook = this.ctx.networkReady;
+    if (!hook || this.hostNetwork || !this.podIP) return;
+    const pod: Pod = { ...this.pod, status: { ...this.pod.status, podIP: this.podIP, podIPs: [{ ip: this.podIP }], hostIP: this.ctx.nodeIP } };
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(() => {
+      process.stderr.write(`kubelet: pod "${this.key}": podNetworkReady did not answer within 5s; starting its containers\n`);
+      resolve();
+    }, NETWORK_READY_TIMEOUT_MS)));
+    try {
+      await Promise.race([hook(pod), timeout]);
+    } catch (e) {
+      process.stderr.write(`kubelet: pod "${this.key}": podNetworkReady: ${errorMessage(e)}\n`);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async killLeftovers(): Promise<void> {
