@@ -94,8 +94,9 @@ export async function downCommand(argv: string[], io: CommandIO): Promise<number
     const stopped = await stopDaemon(paths);
     if (userns && userns !== userNamespaceOf(process.pid)) await stopNamespaceProcesses(userns);
     io.out(stopped ? `Stopped the daemon of cluster "${name}".` : `Cluster "${name}" was not running.`);
-    const { teardownClusterNetwork } = await import('./teardown.js');
+    const { teardownClusterNetwork, unmountUnder } = await import('./teardown.js');
     await teardownClusterNetwork(name, paths, io);
+    await unmountUnder(paths.dir);
     rmSync(paths.dir, { recursive: true, force: true });
     io.out(`Removed cluster "${name}" and its state (${paths.dir}).`);
   }

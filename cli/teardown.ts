@@ -1,7 +1,8 @@
 // Removing a cluster's data plane: every network namespace, link and file named for it.
 import type { ClusterPaths } from './paths.js';
 import type { CommandIO } from './io.js';
-import { isRoot } from '../host/exec.js';
+import { readFileSync } from 'node:fs';
+import { isRoot, run } from '../host/exec.js';
 import { teardownCluster } from '../kubelet/topology.js';
 import { errorMessage } from '../api/errors.js';
 
@@ -13,4 +14,26 @@ export async function teardownClusterNetwork(name: string, paths: ClusterPaths, 
   } catch (err) {
     io.err(`podnet: removing the network of cluster "${name}" failed: ${errorMessage(err)}`);
   }
+}
+
+/**
+ * Unmounts whatever is mounted under `dir` (namespace files bind-mounted by the kubelet, for
+ * example), deepest first, so the state directory can be removed.
+ */
+export async function unmountUnder(dir: string): Promise<void> {
+  let mountinfo: string;
+  try {
+    mountinfo = readFileSync('/proc/self/mountinfo', 'utf8');
+  } catch {
+    return;
+  }
+  // Field 5 is the mount point, with spaces and such escaped as octal (\040).
+  const points = mountinfo
+    .split('\n')
+    .map((l) => l.split(' ')[4])
+    .filter((p): p is string => !!p)
+    .map((p) => p.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))))
+    .filter((p) => p === dir || p.startsWith(`${dir}/`))
+    .sort((a, b) => b.length - a.length);
+  for (const p of points) await run('umount', ['-l', p]);
 }
