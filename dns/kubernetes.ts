@@ -1,6 +1,6 @@
 // The `kubernetes` plugin: answers the cluster zone from a record table rebuilt on every change
 // of Services/EndpointSlices, with answers memoised per name+type until the next change.
-import { canonicalIP, parseReverseName } from '../api/ip.js';
+import { canonicalIP } from '../api/ip.js';
 import type { Directive } from './corefile.js';
 import { planRecords, soaData, type RecordTable } from './records.js';
 import { answer, fallsThrough, inZone, matchZone, normZone, parseIntArg, pluginError, type Next, type Plugin, type PluginEnv, type Request, type Result } from './plugin.js';
@@ -166,10 +166,6 @@ export class KubernetesPlugin implements Plugin {
   lookup(name: string, qtype: number, zone: string): Answer {
     const podAnswer = this.podLookup(name, qtype, zone);
     if (podAnswer) return podAnswer;
-    if (zone.endsWith('arpa.') && qtype === T.PTR && !this.table.has(name)) {
-      // A PTR for an address podnet does not know: NXDOMAIN unless it is a full reverse name of ours.
-      if (!parseReverseName(name)) return this.negative(RCODE.NXDOMAIN, zone);
-    }
     const entry = this.table.get(name);
     if (!entry) {
       if (name === zone) return qtype === T.SOA ? answer(RCODE.NOERROR, [this.soa(zone)], [], [], true) : this.negative(RCODE.NOERROR, zone);
