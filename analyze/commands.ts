@@ -1,6 +1,9 @@
 // The analyzer's CLI commands; the CLI wires them as `podnet reach|explain|verify|lint`.
 // Exit codes: 0 ok, 1 a denial/mismatch/finding, 2 bad usage.
+import { writeFileSync } from 'node:fs';
 import type { Protocol } from '../netpol/model.js';
+import { lint } from './lint.js';
+import { loadExpectations, toJUnit, verify } from './verify.js';
 import { formatExplanation, explain } from './explain.js';
 import { loadObjects, parseFlags, parsePort, parseProtocolFlag, runCommand, UsageError, type AnalyzeIO } from './io.js';
 import { computeReach, formatReachTable, reachResults, type Reach } from './reach.js';
@@ -99,5 +102,42 @@ export function explainCommand(argv: readonly string[], io: AnalyzeIO): Promise<
     if (values.output === 'json') io.stdout.write(`${JSON.stringify(e, null, 2)}\n`);
     else io.stdout.write(`${formatExplanation(e)}\n`);
     return e.verdicts.length > 0 && e.verdicts.every((v) => v.decision.allowed) ? 0 : 1;
+  });
+}
+
+export function verifyCommand(argv: readonly string[], io: AnalyzeIO): Promise<number> {
+  return runCommand('verify', io, async () => {
+    const { values } = parseFlags(argv, {
+      filename: { type: 'string', short: 'f', multiple: true },
+      expect: { type: 'string' },
+      junit: { type: 'string' },
+    });
+    if (!values.expect) throw new UsageError('usage: verify -f MANIFESTS… --expect EXPECTATIONS.yaml [--junit FILE]');
+    const objects = await loadObjects(values.filename, io);
+    const results = verify(objects, loadExpectations(values.expect));
+    for (const r of results) {
+      io.stdout.write(`${r.passed ? 'PASS' : 'FAIL'}  ${r.name}${r.passed ? ` (${r.pairs} pod pair${r.pairs === 1 ? '' : 's'})` : ''}\n`);
+      for (const f of r.failures) io.stdout.write(`      ${f}\n`);
+    }
+    const failed = results.filter((r) => !r.passed).length;
+    io.stdout.write(`${results.length - failed} passed, ${failed} failed\n`);
+    if (values.junit) writeFileSync(values.junit, toJUnit(results));
+    return failed === 0 ? 0 : 1;
+  });
+}
+
+export function lintCommand(argv: readonly string[], io: AnalyzeIO): Promise<number> {
+  return runCommand('lint', io, async () => {
+    const { values } = parseFlags(argv, {
+      filename: { type: 'string', short: 'f', multiple: true },
+      output: { type: 'string', short: 'o', default: 'text' },
+    });
+    const findings = lint(await loadObjects(values.filename, io));
+    if (values.output === 'json') io.stdout.write(`${JSON.stringify({ findings }, null, 2)}\n`);
+    else {
+      for (const f of findings) io.stdout.write(`${f.object}: ${f.code}: ${f.message}\n`);
+      io.stdout.write(findings.length === 0 ? 'no findings\n' : `${findings.length} finding${findings.length === 1 ? '' : 's'}\n`);
+    }
+    return findings.length === 0 ? 0 : 1;
   });
 }
