@@ -98,18 +98,18 @@ test('the policy matrix marks blocked pairs and a cell explains itself', { skip 
   assert.match(await cell.getAttribute('class') ?? '', /deny seen-drop/);
   assert.equal(await page.textContent('td[data-from="default/client"][data-to="shop/web-1"]'), '✓');
   await cell.click();
-  await page.waitForFunction(() => document.querySelector('#details h2')?.textContent === 'shop/web-2 → shop/web-1');
+  await page.waitForFunction("document.querySelector('#details h2')?.textContent === 'shop/web-2 → shop/web-1'");
   assert.match(await page.textContent('#details') ?? '', /blocked.*Ingress.*web-from-client/s);
   await page.screenshot({ path: join(shotDir, 'matrix.png') });
 });
 
 test('a trace result is drawn on the map with differences flagged', { skip }, async () => {
   await page.click('nav button[data-view="trace"]');
-  await page.evaluate(() => (window as unknown as { __podnet: { showTrace(t: unknown): void } }).__podnet.showTrace({
+  await page.evaluate((t) => (globalThis as unknown as { __podnet: { showTrace(t: unknown): void } }).__podnet.showTrace(t), {
     summary: 'default/client → shop/web:80: forwarded to shop/web-1',
     path: ['10.244.1.2', '10.96.0.20', '10.244.2.3'],
     hops: [{ step: 'service', predicted: '10.96.0.20:80 → 10.244.2.3:8080', kernel: '10.96.0.20:80 → 10.244.2.3:8080' }, { step: 'route', predicted: 'host-gw via 172.18.0.3', kernel: 'via 172.18.0.3' }],
-  }));
+  });
   assert.equal(await page.locator('g.hl').count(), 3);
   assert.equal(await page.locator('path.edge.trace').count(), 1);
   await page.screenshot({ path: join(shotDir, 'trace.png') });
