@@ -60,13 +60,14 @@ export class Balancer {
       if (hit) return hit;
     }
     if (mode === 'least_request') {
-      let best = eps[0]!;
-      let bestN = this.inflight.get(best.key) ?? 0;
+      // Fewest requests in flight; ties go round-robin so idle endpoints share the load.
       const start = this.next(backend, eps.length);
-      for (let i = 0; i < eps.length; i++) {
+      let best = eps[start]!;
+      let bestN = this.inflight.get(best.key) ?? 0;
+      for (let i = 1; i < eps.length && bestN > 0; i++) {
         const e = eps[(start + i) % eps.length]!;
         const n = this.inflight.get(e.key) ?? 0;
-        if (n < bestN || (i === 0 && n <= bestN)) {
+        if (n < bestN) {
           best = e;
           bestN = n;
         }

@@ -163,7 +163,12 @@ export async function serveIngress(opts: ServeOptions): Promise<IngressServer> {
       emitted.add(key);
       try { w.recordEvent(e.object, e.type, e.reason, e.message); } catch { /* events are best effort */ }
     }
+    // A write is not repeated while the plan keeps asking for the same status (our own write
+    // has not come back through the informer yet); once the plan stops asking, it is forgotten,
+    // so a status someone else changes later is written again.
+    const wanted = new Set<string>();
     const once = (key: string, body: string, run: () => Promise<void> | void): void => {
+      wanted.add(key);
       if (statusWritten.get(key) === body) return;
       statusWritten.set(key, body);
       Promise.resolve().then(run).catch(() => statusWritten.delete(key));
@@ -176,6 +181,7 @@ export async function serveIngress(opts: ServeOptions): Promise<IngressServer> {
         once(`${s.object.kind}/${s.object.metadata?.namespace}/${s.object.metadata?.name}`, JSON.stringify(s.status), () => w.updateStatus!(s.object, s.status));
       }
     }
+    for (const k of statusWritten.keys()) if (!wanted.has(k)) statusWritten.delete(k);
   };
 
   let current: RouteTable;
