@@ -97,17 +97,3 @@ test('when no endpoint is ready, serving and not terminating ones are used; term
   const m = lookup(planRoutes(inputs(yaml)).table, 'shop.example', '/cart', facts);
   assert.deepEqual(m?.route.backends[0]?.backend.endpoints.map((e) => e.key), ['10.244.1.5:8080']);
 });
-
-test('least_request picks the endpoint with the fewest requests in flight, round-robin among ties', async () => {
-  const { Balancer } = await import('./balance.js');
-  const b = new Balancer();
-  const backend = { namespace: 'ns', service: 's', endpoints: ['10.0.0.1', '10.0.0.2', '10.0.0.3'].map((ip) => ({ ip, port: 80, key: `${ip}:80` })) };
-  const none = new Set<string>();
-  const busy1 = b.begin(backend.endpoints[0]!);
-  const busy2 = b.begin(backend.endpoints[1]!);
-  for (let i = 0; i < 4; i++) assert.equal(b.pick(backend, 'least_request', none)?.ip, '10.0.0.3');
-  busy1();
-  busy2();
-  const picks = new Set(Array.from({ length: 3 }, () => b.pick(backend, 'least_request', none)?.ip));
-  assert.equal(picks.size, 3);
-});
