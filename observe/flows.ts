@@ -52,26 +52,36 @@ export function flowFromTrace(node: string, rec: TraceRecord, index: AddressInde
   let reason: string;
   let policy: string | undefined;
   let direction: 'ingress' | 'egress' | undefined;
+  const src = index.endpoint(p.saddr!, p.sport);
+  const dst = index.endpoint(p.daddr!, p.dport);
+  const podKey = (e: typeof src) => (e.pod ? `${e.namespace}/${e.pod}` : e.ip);
   if (logged) {
     direction = logged[3]!.toLowerCase() as 'ingress' | 'egress';
-    policy = logged[4] ? `${logged[1]}/${logged[4]}` : undefined;
+    const extra = logged[4]!.trim();
+    policy = extra ? `${logged[1]}/${extra}` : undefined;
     reason = `denied by NetworkPolicy (${direction} of ${logged[1]}/${logged[2]})`;
+  } else if (/netpol/i.test(step.table)) {
+    // The enforcer's per-pod chains are in-<hash> / eg-<hash>; its drop counter says which.
+    const dir = /\bdrop-(in|eg)-|^(in|eg)-/.exec(`${step.chain} ${step.text}`);
+    const which = dir?.[1] ?? dir?.[2];
+    if (which) {
+      direction = which === 'in' ? 'ingress' : 'egress';
+      reason = `denied by NetworkPolicy (${direction} of ${podKey(direction === 'ingress' ? dst : src)})`;
+    } else {
+      reason = /drop-unknown/.test(step.text) ? 'dropped by NetworkPolicy: pod address not synced yet' : `dropped by ${step.family} ${step.table} ${step.chain}`;
+    }
   } else if (rec.verdict === 'reject' && service) {
     reason = `Service ${service.namespace}/${service.name} has no endpoints for port ${service.port}`;
   } else {
     const comment = /comment "([^"]+)"/.exec(step.text)?.[1];
     reason = `${rec.verdict === 'reject' ? 'rejected' : 'dropped'} by ${step.family} ${step.table} ${step.chain}${comment ? ` (${comment})` : ''}`;
-    if (/netpol|policy/i.test(step.table)) {
-      direction = /egress/i.test(step.chain) ? 'egress' : /ingress/i.test(step.chain) ? 'ingress' : undefined;
-      policy = comment;
-    }
   }
   return {
     time: new Date(nowMs).toISOString(),
     node,
     event: 'new',
-    src: index.endpoint(p.saddr!, p.sport),
-    dst: index.endpoint(p.daddr!, p.dport),
+    src,
+    dst,
     ...(service ? { service } : {}),
     protocol,
     verdict: rec.verdict === 'reject' ? 'rejected' : 'dropped',

@@ -35,3 +35,16 @@ test('a drop rule with a log prefix is a drop; accepted traces complete when idl
 test('non-trace lines are ignored', () => {
   assert.equal(parseTraceLine('# hello'), undefined);
 });
+
+test('an enforcer drop without a log prefix names the direction from its per-pod chain', async () => {
+  const { flowFromTrace } = await import('./flows.js');
+  const { buildAddressIndex } = await import('./enrich.js');
+  const a = new TraceAssembler();
+  a.push('trace id 9 ip podnet-observe trace-prerouting packet: iif "cni0" ip saddr 10.244.1.2 ip daddr 10.244.1.3 tcp sport 4000 tcp dport 80', 0);
+  const rec = a.push('trace id 9 inet podnet-netpol in-0123456789ab rule counter name "drop-in-0123456789ab" drop (verdict drop)', 0)!;
+  const index = buildAddressIndex([{ metadata: { namespace: 'x', name: 'b' }, spec: { containers: [] }, status: { podIP: '10.244.1.3' } }], []);
+  const f = flowFromTrace('node-1', rec, index, 0);
+  assert.equal(f?.verdict, 'dropped');
+  assert.equal(f?.direction, 'ingress');
+  assert.equal(f?.reason, 'denied by NetworkPolicy (ingress of x/b)');
+});
