@@ -33,6 +33,19 @@ export async function timeMs(runs: number, fn: () => Promise<unknown>): Promise<
   return median(times);
 }
 
+/** Median ms of each function over `runs` rounds, the functions taking turns within a round. */
+export async function timeAlternately(runs: number, fns: readonly (() => Promise<unknown>)[]): Promise<number[]> {
+  const times = fns.map(() => [] as number[]);
+  for (let i = 0; i < runs; i++) {
+    for (let f = 0; f < fns.length; f++) {
+      const start = performance.now();
+      await fns[f]!();
+      times[f]!.push(performance.now() - start);
+    }
+  }
+  return times.map(median);
+}
+
 export function rssMB(): number {
   return process.memoryUsage().rss / 1024 / 1024;
 }
