@@ -118,7 +118,8 @@ export class CachePlugin implements Plugin {
   handle(req: Request, next: Next): Result {
     const q = req.q;
     if (!this.allZones && !this.opts.zones.some((z) => inZone(q.name, z))) return next(req);
-    const key = `${q.qtype}|${q.name}|${q.cd ? 1 : 0}`;
+    // The name string first (hashed once per query), then type and CD in a short suffix.
+    const key = q.cd ? `${q.name}|${q.qtype}|1` : `${q.name}|${q.qtype}`;
     const m = this.env.metrics;
     m.cacheRequests.incKey(this.kRequests);
     const e = this.success.get(key) ?? this.denial.get(key);

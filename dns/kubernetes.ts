@@ -73,7 +73,8 @@ const MEMO_LIMIT = 200_000;
 export class KubernetesPlugin implements Plugin {
   readonly name = 'kubernetes';
   private table: RecordTable = new Map();
-  private readonly memo = new Map<string, Answer>();
+  /** name → qtype → answer; keyed by the name string first so its hash is computed once per query. */
+  private readonly memo = new Map<string, Map<number, Answer>>();
   private readonly clusterZones: string[];
   private readonly soas = new Map<string, RR>();
   private podIPs = new Set<string>();
@@ -131,12 +132,15 @@ export class KubernetesPlugin implements Plugin {
     const zone = matchZone(name, this.opts.zones);
     if (!zone) return next(req);
     const qtype = req.q.qtype;
-    const key = `${qtype}|${name}`;
-    let a = this.memo.get(key);
+    let byType = this.memo.get(name);
+    let a = byType?.get(qtype);
     if (!a) {
       a = this.lookup(name, qtype, zone);
-      if (this.memo.size > MEMO_LIMIT) this.memo.clear();
-      this.memo.set(key, a);
+      if (!byType) {
+        if (this.memo.size > MEMO_LIMIT) this.memo.clear();
+        this.memo.set(name, (byType = new Map()));
+      }
+      byType.set(qtype, a);
     }
     if (a.rcode === RCODE.NXDOMAIN && fallsThrough(this.opts.fallthrough, name)) return next(req);
     req.plugin = 'kubernetes';

@@ -120,7 +120,7 @@ export async function serveDns(opts: ServeDnsOptions): Promise<DnsServer> {
   let synced = false;
   const listeners = new Map<string, Listener>();
   const https = new Map<string, HttpListener>();
-  const templates = new WeakMap<Answer, Map<string, Buffer>>();
+  const templates = new WeakMap<Answer, { variant: number; qtype: number; name: string; buf: Buffer }[]>();
   let blocks: Block[] = [];
   let closed = false;
   let corefileText = opts.corefile;
@@ -175,25 +175,34 @@ export async function serveDns(opts: ServeDnsOptions): Promise<DnsServer> {
     const q = req.q;
     const udp = req.proto === 'udp';
     const limit = udp ? (q.edns ?? 512) : undefined;
-    const variant = `${udp ? 'u' : 't'}${q.edns ?? 0}|${q.qtype}|${q.name}`;
+    const variant = (q.edns ?? 0) * 2 + (udp ? 1 : 0);
     const ra = block?.ra ?? false;
     let per = templates.get(a);
-    const tpl = per?.get(variant);
+    let tpl: Buffer | undefined;
+    if (per) {
+      for (const t of per) {
+        if (t.variant === variant && t.qtype === q.qtype && t.name === q.name) {
+          tpl = t.buf;
+          break;
+        }
+      }
+    }
     let out: Buffer;
     if (tpl) out = patchTemplate(tpl, q);
     else {
       out = encodeAnswer(q, a, { limit, edns: q.edns !== undefined, ra });
-      if (!per) templates.set(a, (per = new Map()));
-      if (per.size < 16) per.set(variant, out);
+      if (!per) templates.set(a, (per = []));
+      if (per.length < 8) per.push({ variant, qtype: q.qtype, name: q.name, buf: out });
     }
     reply(out);
     const seconds = (performance.now() - t0) / 1000;
     const server = block?.server ?? 'dns://:0';
     const type = typeName(q.qtype);
     const base = block ? block.labelBase(q.name) : `${server}\u0000.`;
-    metrics.requests.incKey(`${base}\u0000${req.proto}\u0000${req.client.family === 6 ? '2' : '1'}\u0000${type}`);
-    metrics.responses.incKey(`${base}\u0000${rcodeName(a.rcode)}\u0000${req.plugin ?? ''}`);
-    metrics.duration.observeKey(`${base}\u0000${type}`, seconds);
+    const k = metricKeys(base, q.qtype, udp, req.client.family, a.rcode, req.plugin ?? '');
+    metrics.requests.incKey(k.request);
+    metrics.responses.incKey(k.response);
+    metrics.duration.observeKey(k.duration, seconds);
     const lp = block?.chain.log;
     if (lp && lp.wants(a)) log(logLine(req, a, out.length, seconds, ra));
     if (opts.onQuery) {
@@ -203,6 +212,29 @@ export async function serveDns(opts: ServeDnsOptions): Promise<DnsServer> {
         /* an observer's bug must not break answering */
       }
     }
+  };
+
+  // Label keys are interned per combination: the same string object each time keeps its hash,
+  // so the per-query Map updates do not rehash freshly concatenated strings.
+  type Keys = { request: string; response: string; duration: string };
+  const keyCache = new Map<string, Map<string, Map<number, Keys>>>();
+  const metricKeys = (base: string, qtype: number, udp: boolean, family: 4 | 6, rcode: number, plugin: string): Keys => {
+    const id = ((qtype * 2 + (udp ? 1 : 0)) * 2 + (family === 6 ? 1 : 0)) * 16 + (rcode & 0xf);
+    let byPlugin = keyCache.get(base);
+    if (!byPlugin) keyCache.set(base, (byPlugin = new Map()));
+    let byBase = byPlugin.get(plugin);
+    if (!byBase) byPlugin.set(plugin, (byBase = new Map()));
+    let k = byBase.get(id);
+    if (!k) {
+      const type = typeName(qtype);
+      k = {
+        request: `${base}\u0000${udp ? 'udp' : 'tcp'}\u0000${family === 6 ? '2' : '1'}\u0000${type}`,
+        response: `${base}\u0000${rcodeName(rcode)}\u0000${plugin}`,
+        duration: `${base}\u0000${type}`,
+      };
+      if (byBase.size < 4096) byBase.set(id, k);
+    }
+    return k;
   };
 
   const SERVFAIL: Answer = { rcode: RCODE.SERVFAIL, aa: false, answer: [], authority: [], additional: [] };
