@@ -140,12 +140,15 @@ export function compileGateways(input: GatewayObjects, ctx: { b: TableBuilder; i
       const gw = gateways.get(gkey);
       if (!gw) continue;
       const listeners = (gw.spec?.listeners ?? []).filter((l: any) => (l.protocol === 'HTTP' || l.protocol === 'HTTPS') && (!pref.sectionName || l.name === pref.sectionName));
-      const hosts = new Set<string>();
+      const hosts = new Map<string, Set<string>>();
       for (const l of listeners) {
         const routeHosts: (string | undefined)[] = hr.spec?.hostnames?.length ? hr.spec.hostnames : [undefined];
         for (const rh of routeHosts) {
           const h = intersectHost(l.hostname, rh);
-          if (h !== undefined) hosts.add(h);
+          if (h === undefined) continue;
+          const protos = hosts.get(h) ?? new Set<string>();
+          protos.add(l.protocol);
+          hosts.set(h, protos);
         }
       }
       let resolved = true;
@@ -170,7 +173,7 @@ export function compileGateways(input: GatewayObjects, ctx: { b: TableBuilder; i
             if (kind === 'Regex') {
               try { regex = new RegExp('^(?:' + pv + ')$'); } catch { resolved = false; resolveMsg = `path "${pv}" is not a valid regular expression`; return; }
             }
-            for (const host of hosts) {
+            for (const [host, protos] of hosts) {
               ctx.b.add(host, {
                 id: `hr/${ns}/${name}/${ri}/${mi}`,
                 owner,
@@ -178,6 +181,7 @@ export function compileGateways(input: GatewayObjects, ctx: { b: TableBuilder; i
                 path: kind === 'Prefix' ? normalizePrefix(pv) : pv,
                 regex: kind === 'Regex' ? regex ?? compileRegexPath(pv) : undefined,
                 method: m.method,
+                scheme: protos.size === 1 ? (protos.has('HTTPS') ? 'https' : 'http') : undefined,
                 headers: valueMatches(m.headers, true),
                 query: valueMatches(m.queryParams, false),
                 backends,

@@ -103,3 +103,26 @@ test('GatewayClass, Gateway and HTTPRoute get Accepted/Programmed statuses; othe
   assert.equal(cond(hr?.parents[0], 'Accepted'), 'True');
   assert.equal(cond(hr?.parents[0], 'ResolvedRefs'), 'True');
 });
+
+test('HTTPS listeners serve their certificateRefs by SNI, and each listener kind only its own hostnames', async () => {
+  const { selfSignedCert } = await import('./tls.js');
+  const { request } = await import('./testing.js');
+  const pair = selfSignedCert(['secure.gw2.example']);
+  const w2 = await world(['s'], { tlsListen: { host: '127.0.0.1', port: 0 } });
+  try {
+    w2.src.apply({ apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls', metadata: { name: 'gw-cert', namespace: 'default' }, data: { 'tls.crt': Buffer.from(pair.cert).toString('base64'), 'tls.key': Buffer.from(pair.key).toString('base64') } });
+    w2.src.apply({ apiVersion: G, kind: 'GatewayClass', metadata: { name: 'podnet' }, spec: { controllerName: 'podnet.dev/gateway' } });
+    w2.src.apply({ apiVersion: G, kind: 'Gateway', metadata: { name: 'gw', namespace: 'default' }, spec: { gatewayClassName: 'podnet', listeners: [
+      { name: 'tls', protocol: 'HTTPS', port: 443, hostname: 'secure.gw2.example', tls: { certificateRefs: [{ name: 'gw-cert' }] } },
+      { name: 'web', protocol: 'HTTP', port: 80, hostname: 'plain.gw2.example' },
+    ] } });
+    w2.apply(httproute('both', ['secure.gw2.example', 'plain.gw2.example'], [{ backendRefs: [{ name: 'svc-s', port: 80 }] }]));
+    const https = w2.server.ports().https!;
+    assert.equal((await request(https, '/', { host: 'secure.gw2.example', tls: { servername: 'secure.gw2.example', ca: pair.cert } })).backend, 's');
+    assert.equal((await w2.get('/', { host: 'secure.gw2.example' })).status, 404);
+    assert.equal((await w2.get('/', { host: 'plain.gw2.example' })).backend, 's');
+    assert.equal((await request(https, '/', { host: 'plain.gw2.example', tls: { servername: 'plain.gw2.example' } })).status, 404);
+  } finally {
+    await w2.close();
+  }
+});

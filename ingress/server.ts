@@ -269,7 +269,7 @@ export async function serveIngress(opts: ServeOptions): Promise<IngressServer> {
       opts.onRequest?.({ time: new Date().toISOString(), client, host: hostname, path, method, status, latencyMs, ingress: owner ? `${namespace}/${ingress}` : '', service, endpoint, requestId });
     });
 
-    const facts = { method, headers: req.headers, query: query ? new URLSearchParams(query) : undefined };
+    const facts = { method, headers: req.headers, query: query ? new URLSearchParams(query) : undefined, secure };
     match = lookup(table, hostname, path, facts);
 
     // TLS hosts redirect before anything else, even when no path matches (ingress-nginx does too).
@@ -427,7 +427,7 @@ export async function serveIngress(opts: ServeOptions): Promise<IngressServer> {
       const client = clientIP(socket);
       const qi = url.indexOf('?');
       const query = qi === -1 ? '' : url.slice(qi);
-      const match = lookup(table, hostname, path, { method: req.method ?? 'GET', headers: req.headers, query: query ? new URLSearchParams(query) : undefined });
+      const match = lookup(table, hostname, path, { method: req.method ?? 'GET', headers: req.headers, query: query ? new URLSearchParams(query) : undefined, secure });
       const fail = (status: number, text: string): void => {
         socket.end(`HTTP/1.1 ${status} ${text}\r\nserver: ${SERVER_HEADER}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n`);
       };

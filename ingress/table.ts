@@ -50,6 +50,8 @@ export interface Route {
   readonly path: string;
   readonly regex?: RegExp;
   readonly method?: string;
+  /** Only on this listener kind (Gateway listeners are HTTP or HTTPS); undefined = both. */
+  readonly scheme?: 'http' | 'https';
   readonly headers?: readonly ValueMatch[];
   readonly query?: readonly ValueMatch[];
   /** Empty = nothing to send to (503), unless a redirect filter answers. */
@@ -88,6 +90,8 @@ export interface RequestFacts {
   readonly method: string;
   readonly headers: IncomingHttpHeaders;
   readonly query: URLSearchParams | undefined;
+  /** The request came in over TLS. */
+  readonly secure?: boolean;
 }
 
 export interface Match {
@@ -109,6 +113,7 @@ function valueOk(m: ValueMatch, v: string | null | undefined): boolean {
 
 function extrasMatch(r: Route, f: RequestFacts): boolean {
   if (r.method && r.method !== f.method) return false;
+  if (r.scheme && (r.scheme === 'https') !== (f.secure ?? false)) return false;
   if (r.headers) {
     for (const h of r.headers) {
       const v = f.headers[h.name];
