@@ -18,7 +18,8 @@ interface PodEntry {
   readonly node?: string;
 }
 
-export function buildAddressIndex(pods: readonly Pod[], services: readonly Service[], nodeIPs: ReadonlyMap<string, string> = new Map()): AddressIndex {
+/** `nodeAddrs`: [address, node name] pairs (InternalIPs, bridge gateways). */
+export function buildAddressIndex(pods: readonly Pod[], services: readonly Service[], nodeAddrs: readonly (readonly [string, string])[] = []): AddressIndex {
   const byIP = new Map<string, PodEntry>();
   for (const p of pods) {
     if (p.spec?.hostNetwork) continue;
@@ -52,7 +53,7 @@ export function buildAddressIndex(pods: readonly Pod[], services: readonly Servi
       if (p.nodePort) byNodePort.set(`${p.nodePort}/${proto}`, { namespace: ns, name, ip: '', port: p.nodePort });
     }
   }
-  const nodeByIP = new Map([...nodeIPs].map(([n, ip]) => [ip, n]));
+  const nodeByIP = new Map(nodeAddrs);
   return {
     endpoint(ip, port) {
       const p = byIP.get(ip);

@@ -13,6 +13,7 @@ import { createObserveServer } from './server.js';
 import { flowFromL7, listenUnixSink } from './sink.js';
 import { explainPair, policyMatrix } from './matrix.js';
 import { parseProtocol } from '../netpol/model.js';
+import { formatIP, nthIP, tryParseCIDR } from '../api/ip.js';
 import type { Flow, FlowFilter } from './types.js';
 
 export interface ObserveOptions {
@@ -65,7 +66,19 @@ export async function startObserve(opts: ObserveOptions): Promise<Observe> {
     for (const l of listeners) l();
   };
   const offs = Object.values(inf).map((i) => i.onChange(stale));
-  const nodeIPs = () => new Map(inf.nodes.list().map((n) => [n.metadata?.name ?? '', n.status?.addresses?.find((a) => a.type === 'InternalIP')?.address ?? ''] as [string, string]).filter(([, ip]) => ip));
+  // A node's addresses: its InternalIP and its bridge gateway (the podCIDR's first address, the
+  // source of kubelet probes), so that flows say "node:node-1" instead of a bare IP.
+  const nodeIPs = () => {
+    const m: [string, string][] = [];
+    for (const n of inf.nodes.list()) {
+      const name = n.metadata?.name ?? '';
+      const ip = n.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
+      if (ip) m.push([ip, name]);
+      const cidr = n.spec?.podCIDR ? tryParseCIDR(n.spec.podCIDR) : undefined;
+      if (cidr) m.push([formatIP(nthIP(cidr, 1)), name]);
+    }
+    return m;
+  };
   const getIndex = () => (index ??= buildAddressIndex(inf.pods.list(), inf.services.list(), nodeIPs()));
   const getTopology = () =>
     (topo ??= buildTopology({
