@@ -151,6 +151,7 @@ async function main() {
   await Promise.all([memPodnet, memKnot].map((c) => new Promise((r) => (c.once('exit', r), c.kill('SIGTERM')))));
   rmSync(memDir, { recursive: true, force: true });
 
+  const heap = JSON.parse(execFileSync('node', ['--expose-gc', '--import', 'tsx', 'bench/dns/heap.ts', String(MEMORY_SERVICES)], { encoding: 'utf8' })) as { names: number; objectsMiB: number; serverMiB: number };
   const r = results;
   const f = (x: number) => x.toFixed(0);
   const report = `# DNS benchmark results
@@ -173,6 +174,8 @@ All rounds (QPS): ${Object.entries(runs).map(([k, l]) => `${k} ${l.map((x) => x.
 
 Memory (RSS) after the runs above: podnet ${mem.podnet.toFixed(1)} MiB, knotd ${mem.knot.toFixed(1)} MiB, unbound ${mem.unbound.toFixed(1)} MiB.
 Memory with ${MEMORY_SERVICES} Services (each with an EndpointSlice; all names queried once): podnet ${mem10k.podnet.toFixed(1)} MiB RSS, knotd with the same records ${mem10k.knot.toFixed(1)} MiB (${(mem10k.podnet / mem10k.knot).toFixed(1)}×).
+Most of podnet's RSS is the file source's YAML parse peak and Node itself; the heap after GC (\`node --expose-gc --import tsx bench/dns/heap.ts ${MEMORY_SERVICES}\`)
+holds ${heap.objectsMiB} MiB of Service/EndpointSlice objects (the informer cache) and ${heap.serverMiB} MiB for the DNS server's record table (${heap.names} names).
 `;
   process.stdout.write(report);
   if (args.includes('--write')) writeFileSync(new URL('./RESULTS.md', import.meta.url), report);
