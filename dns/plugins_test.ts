@@ -42,6 +42,15 @@ function metric(text: string, name: string, labels: Record<string, string> = {})
   return sum;
 }
 
+async function freeTcpPort(): Promise<number> {
+  const net = await import('node:net');
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
 async function httpGet(port: number, path: string): Promise<{ status: number; body: string }> {
   const r = await fetch(`http://127.0.0.1:${port}${path}`);
   return { status: r.status, body: await r.text() };
@@ -62,6 +71,25 @@ describe('forward', { skip }, () => {
     // With max_fails 1 the down upstream is skipped now: the next query goes straight to the good one.
     await dig(port, 'www.example.test', 'AAAA');
     assert.equal(metric(server.metrics(), 'coredns_forward_requests_total', { to: `127.0.0.1:${down}` }), 1);
+  });
+
+  test('a failed upstream is health-checked with ". NS" and used again once it answers', async () => {
+    const good = await upstream({ 'x.test.': ['192.0.2.1'] });
+    const downPort = await closedPort();
+    const { port } = await start(`.:0 {\n bind 127.0.0.1\n forward . 127.0.0.1:${downPort} 127.0.0.1:${good.port} {\n  policy sequential\n  max_fails 1\n  health_check 50ms\n }\n}`);
+    assert.deepEqual((await dig(port, 'x.test')).answer, ['x.test. 60 IN A 192.0.2.1']);
+    let probed!: () => void;
+    const probe = new Promise<void>((r) => (probed = r));
+    const revived = await fakeUpstream({ 'x.test.': ['192.0.2.2'] }, { port: downPort, onQuery: (q) => q === '. 2' && probed() });
+    upstreams.push(revived);
+    await probe;
+    // The probe's reply marks it healthy; sequential policy prefers it again.
+    await new Promise((r) => setImmediate(r));
+    for (let i = 0; i < 20 && revived.queries.filter((q) => q === 'x.test. 1').length === 0; i++) {
+      const r = await dig(port, 'x.test');
+      if (r.answer[0]?.endsWith('192.0.2.2')) break;
+    }
+    assert.ok(revived.queries.includes('x.test. 1'), `revived upstream got: ${revived.queries.join(', ')}`);
   });
 
   test('every upstream down answers SERVFAIL', async () => {
@@ -242,6 +270,39 @@ describe('server', { skip }, () => {
     assert.deepEqual((await dig(port, 'a.example.test')).answer, ['a.example.test. 3600 IN A 192.0.2.1']);
     assert.deepEqual((await dig(port, 'a.sub.example.test')).answer, ['a.sub.example.test. 3600 IN A 192.0.2.2']);
     assert.equal((await dig(port, 'elsewhere.test')).status, 'REFUSED');
+  });
+
+  test('onQuery receives a flow record per answered query', async () => {
+    const flows: { name: string; type: string; rcode: string; latencyMs: number; client: string; proto: string }[] = [];
+    const server = await serveDns({ corefile: '.:0 {\n bind 127.0.0.1\n kubernetes cluster.local\n}', source: sourceFromYaml(fixture), onQuery: (f) => flows.push(f) });
+    servers.push(server);
+    const port = server.addresses()[0]!.udp.port;
+    await dig(port, 'web.shop.svc.cluster.local');
+    await dig(port, 'nope.shop.svc.cluster.local', 'AAAA', ['+tcp']);
+    assert.deepEqual(
+      flows.map((f) => [f.name, f.type, f.rcode, f.proto, f.client]),
+      [
+        ['web.shop.svc.cluster.local.', 'A', 'NOERROR', 'udp', '127.0.0.1'],
+        ['nope.shop.svc.cluster.local.', 'AAAA', 'NXDOMAIN', 'tcp', '127.0.0.1'],
+      ],
+    );
+    assert.ok(flows.every((f) => f.latencyMs >= 0));
+  });
+
+  test('ready is 503 until the source has synced, then 200', async () => {
+    const readyPort = await freeTcpPort();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const source = sourceFromYaml(fixture);
+    const slow = Object.assign(Object.create(source) as MemorySource, { start: () => gate });
+    const starting = serveDns({ corefile: `.:0 {\n bind 127.0.0.1\n ready 127.0.0.1:${readyPort}\n kubernetes cluster.local\n}`, source: slow, log: () => undefined });
+    let before: { status: number; body: string } | undefined;
+    for (let i = 0; i < 200 && !before; i++) before = await httpGet(readyPort, '/ready').catch(() => undefined);
+    assert.equal(before?.status, 503);
+    release();
+    const server = await starting;
+    servers.push(server);
+    assert.equal((await httpGet(readyPort, '/ready')).status, 200);
   });
 
   test('health, ready and prometheus answer over HTTP', async () => {

@@ -75,7 +75,7 @@ export interface FakeUpstream {
  * A stand-in for an upstream resolver "on the internet": a UDP+TCP DNS server on 127.0.0.1:0
  * answering A records from `names` (NXDOMAIN otherwise, SOA in authority, ttl 60).
  */
-export async function fakeUpstream(names: Record<string, string[]>): Promise<FakeUpstream> {
+export async function fakeUpstream(names: Record<string, string[]>, opts: { port?: number; onQuery?: (q: string) => void } = {}): Promise<FakeUpstream> {
   const queries: string[] = [];
   const protos: ('udp' | 'tcp')[] = [];
   const answerFor = (raw: Buffer, proto: 'udp' | 'tcp' = 'udp'): Buffer | undefined => {
@@ -84,13 +84,14 @@ export async function fakeUpstream(names: Record<string, string[]>): Promise<Fak
     const q = p.query;
     queries.push(`${q.name} ${q.qtype}`);
     protos.push(proto);
+    opts.onQuery?.(`${q.name} ${q.qtype}`);
     const ips = names[q.name];
     const soa: RR = { name: 'test.', type: T.SOA, ttl: 60, data: { mname: 'ns.test.', rname: 'hostmaster.test.', serial: 1, refresh: 1, retry: 1, expire: 1, minimum: 60 } };
     const answer: RR[] = (ips ?? []).filter((ip) => (q.qtype === T.A && !ip.includes(':')) || (q.qtype === T.AAAA && ip.includes(':'))).map((ip) => ({ name: q.name, type: ip.includes(':') ? T.AAAA : T.A, ttl: 60, data: ip }) as RR);
     return encodeAnswer(q, { rcode: ips || q.name === '.' ? RCODE.NOERROR : RCODE.NXDOMAIN, aa: true, ra: true, answer, authority: answer.length ? [] : [soa], additional: [] }, { edns: q.edns !== undefined, ra: true });
   };
   const udp = dgram.createSocket('udp4');
-  await new Promise<void>((r) => udp.bind(0, '127.0.0.1', () => r()));
+  await new Promise<void>((r) => udp.bind(opts.port ?? 0, '127.0.0.1', () => r()));
   const port = udp.address().port;
   udp.on('message', (msg, rinfo) => {
     const out = answerFor(msg);
