@@ -27,7 +27,8 @@ export function parseServiceRef(text: string): ServiceRef {
   return { namespace: m[1] ?? 'default', name: m[2]!, port };
 }
 
-function clientWriter(client: KubeClient): StatusWriter {
+/** Status and Events through a cluster client (what `serve` uses with a kubeconfig source). */
+export function clientWriter(client: KubeClient): StatusWriter {
   const record = eventRecorder(client, 'podnet-ingress');
   const put = async (obj: KubeObject, status: Record<string, unknown>): Promise<void> => {
     const info = resourceByKind(obj.apiVersion ?? '', obj.kind ?? '');
