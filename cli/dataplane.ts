@@ -14,7 +14,7 @@ import { isAlreadyExists } from '../client/kube.js';
 import { ensureClusterNetwork } from '../kubelet/topology.js';
 import { startKubelet } from '../kubelet/kubelet.js';
 import { startProxy } from '../proxy/proxy.js';
-import { startNetpol, type Netpol } from '../netpol/index.js';
+import { startNetpol } from '../netpol/index.js';
 import { listenInNetnsToUnix } from '../host/relay.js';
 import { kubeWriter } from '../kubelet/kubewriter.js';
 import { startLoadBalancerRoutes } from './lbroutes.js';
@@ -94,39 +94,42 @@ export async function startDataPlane(
   const apiRelay = await listenInNetnsToUnix(net.underlayNetns, APISERVER_UNDERLAY_IP, 6443, paths.apiSocket);
   stack.push({ name: 'apiserver relay', stop: () => apiRelay.stop() });
 
-  const netpols: Netpol[] = [];
-  for (const [i, node] of net.nodes.entries()) {
-    const zone = zoneOf(i, config.zones);
-    progress(`Starting ${node.name}: kubelet, ${config.proxyMode} proxy, NetworkPolicy enforcer (${node.ip}, pods ${node.podCIDR})`);
-    const kubelet = await startKubelet({
-      node,
-      source: cp.source,
-      writer: kubeWriter(cp.client, node.name),
-      stateDir: paths.dir,
-      clusterDNS: CLUSTER_DNS,
-      clusterDomain: 'cluster.local',
-      podnetBin: podnetBin(),
-      cluster: config.name,
-      ...(zone ? { zone } : {}),
-      controlPlane: i === 0,
-    });
-    cp.router.register(node.name, kubelet.podStreams);
-    stack.push({ name: `kubelet ${node.name}`, stop: () => kubelet.stop() });
-    const proxy = await startProxy({
-      source: cp.source,
-      node: { name: node.name, netns: node.netns, ips: [node.ip], ...(zone ? { zone } : {}) },
-      mode: config.proxyMode,
-      ...(config.scheduler ? { scheduler: config.scheduler } : {}),
-      clusterCIDR: CLUSTER_CIDR,
-      podCIDR: node.podCIDR,
-    });
-    // Rules stay on stop: established connections survive a daemon restart.
-    stack.push({ name: `proxy ${node.name}`, stop: () => proxy.stop({ keepRules: true }) });
-    const netpol = await startNetpol({ source: cp.source, node: { name: node.name, netns: node.netns } });
-    // Rules stay on stop, so pods selected by a policy stay protected across a daemon restart (fail closed).
-    stack.push({ name: `netpol ${node.name}`, stop: () => netpol.stop() });
-    netpols.push(netpol);
-  }
+  // Nodes are independent: start their agents side by side.
+  await Promise.all(
+    net.nodes.map(async (node, i) => {
+      const zone = zoneOf(i, config.zones);
+      progress(`Starting ${node.name}: kubelet, ${config.proxyMode} proxy, NetworkPolicy enforcer (${node.ip}, pods ${node.podCIDR})`);
+      const [kubelet, proxy, netpol] = await Promise.all([
+        startKubelet({
+          node,
+          source: cp.source,
+          writer: kubeWriter(cp.client, node.name),
+          stateDir: paths.dir,
+          clusterDNS: CLUSTER_DNS,
+          clusterDomain: 'cluster.local',
+          podnetBin: podnetBin(),
+          cluster: config.name,
+          ...(zone ? { zone } : {}),
+          controlPlane: i === 0,
+        }),
+        startProxy({
+          source: cp.source,
+          node: { name: node.name, netns: node.netns, ips: [node.ip], ...(zone ? { zone } : {}) },
+          mode: config.proxyMode,
+          ...(config.scheduler ? { scheduler: config.scheduler } : {}),
+          clusterCIDR: CLUSTER_CIDR,
+          podCIDR: node.podCIDR,
+        }),
+        startNetpol({ source: cp.source, node: { name: node.name, netns: node.netns } }),
+      ]);
+      cp.router.register(node.name, kubelet.podStreams);
+      stack.push({ name: `kubelet ${node.name}`, stop: () => kubelet.stop() });
+      // Proxy and policy rules stay on stop: established connections survive a daemon restart, and
+      // pods selected by a policy stay protected (fail closed) until the next daemon replaces the rules.
+      stack.push({ name: `proxy ${node.name}`, stop: () => proxy.stop({ keepRules: true }) });
+      stack.push({ name: `netpol ${node.name}`, stop: () => netpol.stop() });
+    }),
+  );
 
   const lb = startLoadBalancerRoutes(cp.source, net.underlayNetns, net.nodes);
   stack.push(lb);
