@@ -314,3 +314,21 @@ describe('publish service', () => {
     }
   });
 });
+
+describe('access log', () => {
+  test('one line per request with client, request line, status, upstream and request id', async () => {
+    const lines: string[] = [];
+    const w = await world(['a'], { accessLog: (l) => lines.push(l) });
+    try {
+      w.apply(ingress('log', [{ host: 'log.example', paths: [{ path: '/in', service: 'svc-a' }] }]));
+      await w.get('/in/x?y=1', { host: 'log.example', headers: { 'x-request-id': 'req-123' } });
+      await w.get('/missing', { host: 'log.example' });
+      await new Promise((r) => setImmediate(r));
+      assert.equal(lines.length, 2, lines.join('\n'));
+      assert.match(lines[0]!, new RegExp(`^127\\.0\\.0\\.1 - - \\[.+\\] "GET /in/x\\?y=1 HTTP/1\\.1" 200 .* \\[default-log\\] 127\\.0\\.0\\.1:${w.echoes.a!.port} req-123$`));
+      assert.match(lines[1]!, /"GET \/missing HTTP\/1\.1" 404 /);
+    } finally {
+      await w.close();
+    }
+  });
+});
