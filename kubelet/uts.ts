@@ -49,24 +49,3 @@ export async function removeUts(file: string): Promise<void> {
 export function utsArgv(file: string | undefined, argv: readonly string[]): string[] {
   return file ? ['nsenter', `--uts=${file}`, '--', ...argv] : [...argv];
 }
-
-/** The files under `dir` that have a UTS namespace bound onto them (from /proc/self/mountinfo). */
-export function utsMountsUnder(dir: string): string[] {
-  const root = path.resolve(dir) + path.sep;
-  const found: string[] = [];
-  for (const line of fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
-    const f = line.split(' ');
-    // mountinfo escapes spaces etc. as octal; podnet's paths have none, so a plain compare is enough.
-    const mountPoint = f[4];
-    if (f[3]?.startsWith('uts:') && mountPoint?.startsWith(root)) found.push(mountPoint);
-  }
-  return found;
-}
-
-/**
- * Unbinds every UTS namespace file under `dir` (a cluster's state folder), so the folder can be
- * removed even after a daemon that died without cleaning up: `podnet down` calls it before rm -r.
- */
-export async function removeUtsUnder(dir: string): Promise<void> {
-  for (const file of utsMountsUnder(dir).sort((a, b) => b.length - a.length)) await removeUts(file);
-}
