@@ -96,7 +96,8 @@ export async function ingressServeCommand(argv: string[]): Promise<void> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-  await server.close();
+  // Like a pod's termination grace: requests in flight get 10 s to finish.
+  await server.close({ graceMs: 10_000 });
   source.stop();
   client?.close();
 }

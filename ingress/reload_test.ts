@@ -56,3 +56,29 @@ test('2,000 keep-alive requests see zero failures while routes and endpoints are
   assert.deepEqual([...seen].sort(), ['a', 'b', 'c1', 'c2']);
   assert.ok(w.server.stats().reloads > 10, `reloads: ${w.server.stats().reloads}`);
 });
+
+test('close with a grace period lets a request in flight finish and refuses new connections', async () => {
+  const { default: httpMod } = await import('node:http');
+  let release!: () => void;
+  const held = new Promise<void>((r) => { release = r; });
+  let arrived!: () => void;
+  const arrival = new Promise<void>((r) => { arrived = r; });
+  const slow = httpMod.createServer((_req, res) => { arrived(); held.then(() => { res.writeHead(200, { 'content-type': 'application/json' }); res.end('{"name":"slow"}'); }); });
+  await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+  const w2 = await world([]);
+  try {
+    for (const o of serviceFor('slow', [{ host: '127.0.0.1', port: (slow.address() as { port: number }).port }])) w2.src.apply(o);
+    w2.apply(ingress('slow', [{ host: 'slow.example', paths: [{ path: '/', service: 'slow' }] }]));
+    const inflight = w2.get('/', { host: 'slow.example' });
+    await arrival;
+    const closed = w2.server.close({ graceMs: 30_000 });
+    await assert.rejects(w2.get('/', { host: 'slow.example' }));
+    release();
+    assert.equal((await inflight).backend, 'slow');
+    await closed;
+  } finally {
+    release();
+    await w2.close();
+    await new Promise<void>((r) => { slow.close(() => r()); slow.closeAllConnections(); });
+  }
+});

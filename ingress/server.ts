@@ -71,7 +71,8 @@ export interface ReloadStats {
 }
 
 export interface IngressServer {
-  close(): Promise<void>;
+  /** Stops serving; requests in flight get `graceMs` (default 0) to finish. */
+  close(opts?: { graceMs?: number }): Promise<void>;
   ports(): { http: number; https?: number; metrics?: number };
   metrics(): Promise<string>;
   stats(): ReloadStats;
@@ -537,11 +538,15 @@ export async function serveIngress(opts: ServeOptions): Promise<IngressServer> {
     stats: () => stats,
     reload,
     table: () => current,
-    close: async () => {
+    close: async (o = {}) => {
       for (const u of unsubs) u();
+      const grace = o.graceMs ?? 0;
       await Promise.all(servers.map((s) => new Promise<void>((resolve) => {
+        // Stop accepting, let requests in flight finish for up to graceMs, then cut the rest.
         s.close(() => resolve());
-        s.closeAllConnections();
+        s.closeIdleConnections();
+        if (grace <= 0) s.closeAllConnections();
+        else setTimeout(() => s.closeAllConnections(), grace).unref();
       })));
       agents.destroy();
     },
