@@ -1,4 +1,4 @@
-// Errors raised by the patch engines and the protobuf decoder reach the client with the HTTP status
+// Errors raised by field selectors, the patch engines and the protobuf decoder reach the client with the HTTP status
 // they carry (400 unreadable, 422 not applicable, 415 no schema), not a blanket 422 or 500.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -34,6 +34,14 @@ describe('error statuses from the patch and protobuf decoders', () => {
   after(async () => {
     await api?.close();
     await storage?.close();
+  });
+
+  test('a field selector on a field the kind does not support is 400 with upstream wording and no prefix', async () => {
+    const res = await fetch(`${api.url}/api/v1/pods?fieldSelector=spec.clusterIP%3D1`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const body = (await res.json()) as { reason: string; message: string };
+    assert.equal(res.status, 400);
+    assert.equal(body.reason, 'BadRequest');
+    assert.equal(body.message, 'field label not supported: spec.clusterIP');
   });
 
   test('a JSON patch with an unknown operation is 400 BadRequest', async () => {
