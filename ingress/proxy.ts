@@ -100,6 +100,9 @@ export function attempt(a: Attempt, agents: Agents, body: http.IncomingMessage, 
     // Not an AbortSignal: wiring one into every request cost ~2.5% of the CPU under load.
     a.track?.(up);
     up.on('socket', (sock) => {
+      // Headers and a piped body are separate writes; with Nagle on, the body can wait for the
+      // backend's delayed ACK (40 ms). Agent sockets do not set this by default.
+      sock.setNoDelay(true);
       const go = (): void => {
         connected = true;
         if (connectTimer) clearTimeout(connectTimer);
