@@ -2,7 +2,7 @@
 // Services and EndpointSlices: name → type → records. Rebuilt on change, never per query.
 import { canonicalIP, parseIP, reverseName } from '../api/ip.js';
 import type { EndpointSlice, Service } from '../api/types.js';
-import { T, type RR } from './wire.js';
+import { T, type RR, type SRVData } from './wire.js';
 
 export const SCHEMA_VERSION = '1.1.0';
 
@@ -87,7 +87,7 @@ export function planRecords(input: RecordInput, opts: RecordOptions): RecordTabl
           const c = canonicalIP(ip);
           if (!c) continue;
           add(addressRR(base, c, ttl));
-          if (reverse) add({ name: `${reverseName(parseIP(c))}.`, type: T.PTR, ttl, data: base });
+          if (reverse) add({ name: ptrName(c), type: T.PTR, ttl, data: base });
         }
         const ports = spec.ports ?? [];
         for (const p of ports) {
@@ -105,7 +105,7 @@ export function planRecords(input: RecordInput, opts: RecordOptions): RecordTabl
         add(addressRR(base, t.ip, ttl));
         const host = `${t.host}.${base}`;
         add(addressRR(host, t.ip, ttl));
-        if (reverse) add({ name: `${reverseName(parseIP(t.ip))}.`, type: T.PTR, ttl, data: host });
+        if (reverse) add({ name: ptrName(t.ip), type: T.PTR, ttl, data: host });
       }
       // Weights follow CoreDNS: 100 split evenly over the records of one SRV name.
       const hosts = [...new Set(ready.map((t) => t.host))];
@@ -124,6 +124,7 @@ export function planRecords(input: RecordInput, opts: RecordOptions): RecordTabl
   }
 
   // Every ancestor inside a zone exists (empty non-terminals answer NODATA, not NXDOMAIN).
+  const walked = new Set<string>();
   for (const name of [...table.keys()]) {
     const stop =
       opts.zones.find((z) => name.endsWith(`.${z}`) || name === z) ??
@@ -132,6 +133,9 @@ export function planRecords(input: RecordInput, opts: RecordOptions): RecordTabl
     let n = name;
     while (n !== stop && n.includes('.')) {
       n = n.slice(n.indexOf('.') + 1);
+      // Once one ancestor was walked, all of its ancestors were too.
+      if (walked.has(n)) break;
+      walked.add(n);
       if (!table.has(n)) table.set(n, new Map());
       if (n === stop) break;
     }
@@ -140,7 +144,18 @@ export function planRecords(input: RecordInput, opts: RecordOptions): RecordTabl
 }
 
 function sameData(a: RR, b: RR): boolean {
+  if (typeof a.data === 'string' || typeof b.data === 'string') return a.data === b.data;
+  if (a.type === T.SRV && b.type === T.SRV) {
+    const x = a.data as SRVData;
+    const y = b.data as SRVData;
+    return x.target === y.target && x.port === y.port && x.weight === y.weight && x.priority === y.priority;
+  }
   return JSON.stringify(a.data) === JSON.stringify(b.data);
+}
+
+/** PTR owner name; IPv4 by string reversal (the common case, and cheap), IPv6 via api/ip. */
+function ptrName(ip: string): string {
+  return ip.includes(':') ? `${reverseName(parseIP(ip))}.` : `${ip.split('.').reverse().join('.')}.in-addr.arpa.`;
 }
 
 function addressRR(name: string, ip: string, ttl: number): RR {
