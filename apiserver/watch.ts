@@ -25,12 +25,6 @@ export interface WatchOptions {
   readonly bookmarkIntervalMs?: number;
 }
 
-/** Translates a storage event to watch events for a filtered view (an update can enter or leave it). */
-export function translate(registry: Registry, filter: Filter, ev: WatchEvent): { type: EventType; object: KubeObject } | undefined {
-  const out = translateKV(registry, filter, ev);
-  return out && { type: out.type, object: decoded(out.kv, out.revision) };
-}
-
 /** What one watcher is sent for a storage event: the event type and the stored value to show. */
 interface Outgoing {
   readonly type: EventType;
@@ -40,6 +34,7 @@ interface Outgoing {
 
 const noFilter = (filter: Filter) => filter.labels === undefined && filter.fields === undefined;
 
+/** Translates a storage event for a filtered view (an update can enter or leave it). */
 function translateKV(registry: Registry, filter: Filter, ev: WatchEvent): Outgoing | undefined {
   const rev = ev.kv.modRevision;
   const all = noFilter(filter);
