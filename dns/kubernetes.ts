@@ -83,6 +83,7 @@ export class KubernetesPlugin implements Plugin {
   private closed = false;
   private lastCostMs = 0;
   private lastAt = 0;
+  private waiters: (() => void)[] = [];
 
   constructor(
     readonly opts: KubernetesOptions,
@@ -133,6 +134,13 @@ export class KubernetesPlugin implements Plugin {
     this.env.metrics.kubernetesSyncs.inc([]);
     this.lastAt = performance.now();
     this.lastCostMs = this.lastAt - t0;
+    if (!this.rebuildQueued) for (const w of this.waiters.splice(0)) w();
+  }
+
+  /** Resolves once queued object changes are in the table (tests await this instead of sleeping). */
+  settled(): Promise<void> {
+    if (!this.rebuildQueued) return Promise.resolve();
+    return new Promise((r) => this.waiters.push(r));
   }
 
   recordTable(): RecordTable {

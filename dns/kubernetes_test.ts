@@ -183,12 +183,16 @@ describe('kubernetes plugin (dig)', { skip }, () => {
     assert.match(r.text, /\(TCP\)/);
   });
 
-  test('live changes: a new Service answers after apply, a removed one is NXDOMAIN', async () => {
+  test('live changes: a new Service answers after apply, a removed one is NXDOMAIN, endpoints follow their slices', async () => {
+    const k8s = server.chains()[0]!.kubernetes!;
     source.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'fresh', namespace: 'shop' }, spec: { clusterIP: '10.96.0.99', ports: [{ port: 80 }] } });
-    server.chains()[0]!.kubernetes!.rebuild();
+    await k8s.settled();
     assert.deepEqual((await dig(port, 'fresh.shop.svc.cluster.local')).answer, ['fresh.shop.svc.cluster.local. 5 IN A 10.96.0.99']);
     source.remove({ group: '', plural: 'services' }, 'shop', 'fresh');
-    server.chains()[0]!.kubernetes!.rebuild();
+    await k8s.settled();
     assert.equal((await dig(port, 'fresh.shop.svc.cluster.local')).status, 'NXDOMAIN');
+    source.apply({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'empty-1', namespace: 'shop', labels: { 'kubernetes.io/service-name': 'empty' } }, addressType: 'IPv4', endpoints: [{ addresses: ['10.244.2.9'], conditions: { ready: true } }], ports: [{ name: 'http', port: 80, protocol: 'TCP' }] });
+    await k8s.settled();
+    assert.deepEqual((await dig(port, 'empty.shop.svc.cluster.local')).answer, ['empty.shop.svc.cluster.local. 5 IN A 10.244.2.9']);
   });
 });
