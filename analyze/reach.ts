@@ -8,6 +8,7 @@ import type { Peer, PortMatch } from '../netpol/compile.js';
 import { decide, peerMatches, portMatches, type Decision } from '../netpol/engine.js';
 import type { PodView, Protocol } from '../netpol/model.js';
 import { buildWorld, selectingPolicies, type World } from '../netpol/world.js';
+import { matches } from '../api/labels.js';
 import type { ClusterObjects } from './objects.js';
 
 export interface ReachOptions {
@@ -52,7 +53,7 @@ function ipv4Number(pod: PodView): number | undefined {
 }
 
 /** Pods matched by one peer, as a bitset over `pods` (pod peers evaluated once per class). */
-function peerBits(world: World, peer: Peer, ns: string, pods: readonly PodView[], reps: readonly PodView[], members: readonly number[][], words: number): Bits {
+function peerBits(world: World, peer: Peer, ns: string, pods: readonly PodView[], reps: readonly PodView[], repsByNs: ReadonlyMap<string, number[]>, members: readonly number[][], words: number): Bits {
   const bits = new Uint32Array(words);
   if (peer.kind === 'ipBlock') {
     // IPv4 as plain numbers: bigint compares for 10^7 pod×block pairs would dominate the run.
@@ -70,10 +71,13 @@ function peerBits(world: World, peer: Peer, ns: string, pods: readonly PodView[]
     });
     return bits;
   }
-  reps.forEach((rep, c) => {
-    if (!peerMatches(world, peer, ns, { pod: rep })) return;
-    for (const i of members[c]!) bits[i >>> 5]! |= 1 << (i & 31);
-  });
+  // Only classes of the namespaces the peer can reach are worth testing.
+  const namespaces = peer.namespaces ? [...world.namespaces.values()].filter((v) => matches(peer.namespaces!, v.labels)).map((v) => v.name) : [ns];
+  for (const name of namespaces)
+    for (const c of repsByNs.get(name) ?? []) {
+      if (!peerMatches(world, peer, ns, { pod: reps[c]! })) continue;
+      for (const i of members[c]!) bits[i >>> 5]! |= 1 << (i & 31);
+    }
   return bits;
 }
 
@@ -103,6 +107,7 @@ export function computeReach(input: ClusterObjects | World, opts: ReachOptions =
   const classIds = new Map<string, number>();
   const reps: PodView[] = [];
   const members: number[][] = [];
+  const repsByNs = new Map<string, number[]>();
   const classOf = new Int32Array(pods.length);
   pods.forEach((p, i) => {
     const k = classKey(p);
@@ -112,6 +117,9 @@ export function computeReach(input: ClusterObjects | World, opts: ReachOptions =
       classIds.set(k, id);
       reps.push(p);
       members.push([]);
+      const list = repsByNs.get(p.namespace) ?? [];
+      list.push(id);
+      repsByNs.set(p.namespace, list);
     }
     members[id]!.push(i);
     classOf[i] = id;
@@ -122,7 +130,7 @@ export function computeReach(input: ClusterObjects | World, opts: ReachOptions =
   const peerCache = new Map<Peer, Bits>();
   const bitsOfPeer = (peer: Peer, ns: string) => {
     let b = peerCache.get(peer);
-    if (!b) peerCache.set(peer, (b = peerBits(world, peer, ns, pods, reps, members, words)));
+    if (!b) peerCache.set(peer, (b = peerBits(world, peer, ns, pods, reps, repsByNs, members, words)));
     return b;
   };
   // Destinations whose own ports make a rule's port list match the probe (named ports vary per pod).
