@@ -385,11 +385,25 @@ function writeHeaderAndQuestion(w: Writer, q: Query, a: Answer, opts: EncodeOpts
   w.u16(q.qclass);
 }
 
+/** As many whole answer records as fit, TC set (as CoreDNS truncates); the client retries over TCP. */
 function truncated(q: Query, a: Answer, opts: EncodeOpts): Buffer {
-  const w = new Writer(64);
+  const w = new Writer(opts.limit ?? 512);
   writeHeaderAndQuestion(w, q, a, opts, true);
+  const room = (opts.limit ?? 512) - (opts.edns ? 11 : 0);
+  let count = 0;
+  for (const rr of a.answer) {
+    const before = w.pos;
+    writeRR(w, rr);
+    if (w.pos > room) {
+      // Nothing written after this point refers back into the dropped record.
+      w.pos = before;
+      break;
+    }
+    count++;
+  }
   if (opts.edns) writeOpt(w);
   const out = w.buf.subarray(0, w.pos);
+  out.writeUInt16BE(count, 6);
   out.writeUInt16BE(opts.edns ? 1 : 0, 10);
   return out;
 }
