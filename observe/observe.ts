@@ -15,6 +15,8 @@ import { explainPair, policyMatrix } from './matrix.js';
 import { parseProtocol } from '../netpol/model.js';
 import { formatIP, nthIP, tryParseCIDR } from '../api/ip.js';
 import type { Flow, FlowFilter } from './types.js';
+import { traceConnection } from './trace.js';
+import type { ProxyPlan } from '../proxy/types.js';
 
 export interface ObserveOptions {
   readonly source: ObjectSource;
@@ -140,7 +142,15 @@ export async function startObserve(opts: ObserveOptions): Promise<Observe> {
     ingestL7,
     matrix: (port, protocol, namespace) => policyMatrix(policyInput(), port, parseProtocol(protocol) ?? 'TCP', namespace),
     explain: (from, to, port, protocol) => explainPair(policyInput(), from, to, port, parseProtocol(protocol) ?? 'TCP'),
-    ...(opts.trace ? { trace: opts.trace } : {}),
+    trace: opts.trace ?? ((from, to) => traceConnection({
+      objects: () => ({
+        pods: inf.pods.list(), services: inf.services.list(), slices: inf.slices.list(), nodes: inf.nodes.list(),
+        namespaces: inf.namespaces.list(), policies: inf.policies.list(),
+      }),
+      plan: (node) => opts.proxyPlans?.().get(node) as ProxyPlan | undefined,
+      // The kernel half runs only where observe captures (root, real node namespaces).
+      nodes: opts.capture === false ? [] : opts.nodes,
+    }, from, to)),
   });
   const sink = opts.sinkSocket ? await listenUnixSink(opts.sinkSocket, (l) => {
     try {

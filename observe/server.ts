@@ -140,7 +140,14 @@ export function createObserveServer(deps: ServerDeps): Server {
       }
       case '/api/trace': {
         if (!deps.trace) return json(res, 501, { error: 'observe: trace is not available here (needs the data plane)' });
-        return json(res, 200, await deps.trace(q('from') ?? '', q('to') ?? ''));
+        try {
+          return json(res, 200, await deps.trace(q('from') ?? '', q('to') ?? ''));
+        } catch (err) {
+          // A pod that does not exist, a target that does not parse: the caller's mistake.
+          const e = err as Error & { code?: string };
+          const mine = e.name === 'TraceError' || err instanceof SyntaxError || err instanceof RangeError;
+          return json(res, mine ? 400 : 500, { error: e.message, ...(e.code ? { code: e.code } : {}) });
+        }
       }
       case '/metrics': {
         const reg = deps.hub.metrics.registry;
