@@ -8,18 +8,18 @@ import type { ClusterConfig, DaemonStatus } from './daemonctl.js';
 import type { Progress } from './progress.js';
 import type { Stoppable } from './daemon.js';
 import type { ControlPlane } from './controlplane.js';
-import type { Node } from '../api/types.js';
+import type { Deployment, Node, Pod } from '../api/types.js';
 import { R } from '../client/source.js';
 import { isAlreadyExists } from '../client/kube.js';
 import { ensureClusterNetwork } from '../kubelet/topology.js';
 import { startKubelet } from '../kubelet/kubelet.js';
 import { startProxy } from '../proxy/proxy.js';
-import { startNetpol } from '../netpol/index.js';
+import { startNetpol, type Netpol } from '../netpol/index.js';
 import { listenInNetnsToUnix } from '../host/relay.js';
 import { kubeWriter } from '../kubelet/kubewriter.js';
 import { startLoadBalancerRoutes } from './lbroutes.js';
 import { startPublisher } from './publish.js';
-import { ensureSystemWorkloads } from './system.js';
+import { ensureSystemWorkloads, INGRESS_NAMESPACE } from './system.js';
 
 export const CLUSTER_CIDR = '10.244.0.0/16';
 export const CLUSTER_DNS = '10.96.0.10';
@@ -94,6 +94,21 @@ export async function startDataPlane(
   const apiRelay = await listenInNetnsToUnix(net.underlayNetns, APISERVER_UNDERLAY_IP, 6443, paths.apiSocket);
   stack.push({ name: 'apiserver relay', stop: () => apiRelay.stop() });
 
+  // NetworkPolicy fails closed: an address no enforcer knows yet is dropped. So a pod's containers
+  // start only once every node's enforcer has learned its address (the kubelet waits on this hook).
+  const netpols: Netpol[] = [];
+  const pods = cp.source.informer(R.pods);
+  const podNetworkReady = async (pod: Pod): Promise<void> => {
+    const ip = pod.status?.podIP;
+    const ns = pod.metadata?.namespace;
+    const name = pod.metadata?.name;
+    if (!ip || !ns || !name) return;
+    await cp.client.patch(R.pods, ns, name, { status: { podIP: ip, podIPs: pod.status?.podIPs ?? [{ ip }] } }, 'merge', { subresource: 'status', fieldManager: 'kubelet' });
+    const deadline = Date.now() + 5000;
+    while ((pods.get(ns, name) as Pod | undefined)?.status?.podIP !== ip && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await Promise.all(netpols.map((n) => n.syncNow()));
+  };
+
   // Nodes are independent: start their agents side by side.
   await Promise.all(
     net.nodes.map(async (node, i) => {
@@ -111,6 +126,7 @@ export async function startDataPlane(
           cluster: config.name,
           ...(zone ? { zone } : {}),
           controlPlane: i === 0,
+          podNetworkReady,
         }),
         startProxy({
           source: cp.source,
@@ -122,6 +138,7 @@ export async function startDataPlane(
         }),
         startNetpol({ source: cp.source, node: { name: node.name, netns: node.netns } }),
       ]);
+      netpols.push(netpol);
       cp.router.register(node.name, kubelet.podStreams);
       stack.push({ name: `kubelet ${node.name}`, stop: () => kubelet.stop() });
       // Proxy and policy rules stay on stop: established connections survive a daemon restart, and
@@ -137,6 +154,8 @@ export async function startDataPlane(
   progress('Deploying cluster DNS (kube-system/coredns behind kube-dns 10.96.0.10) and the ingress controller');
   await ensureSystemWorkloads(cp.client, { upstreamDNS: net.internet.dnsIP, inClusterKubeconfig: paths.inClusterKubeconfig });
 
+  await waitForSystemWorkloads(cp, progress);
+
   const publisher = await startPublisher(cp, net.underlayNetns, (published) => setStatus({ published }));
   stack.push(publisher);
 
@@ -144,4 +163,23 @@ export async function startDataPlane(
     nodes: net.nodes.map((n) => ({ name: n.name, ip: n.ip, podCIDR: n.podCIDR, netns: n.netns })),
     published: publisher.published(),
   };
+}
+
+/** Waits (bounded) until cluster DNS and the ingress controller have a ready replica, so `up` means usable. */
+async function waitForSystemWorkloads(cp: ControlPlane, progress: Progress): Promise<void> {
+  const deployments = cp.source.informer(R.deployments);
+  const wanted = [
+    ['kube-system', 'coredns'],
+    [INGRESS_NAMESPACE, 'controller'],
+  ] as const;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const pending = wanted.filter(([ns, name]) => !((deployments.get(ns, name) as Deployment | undefined)?.status?.readyReplicas ?? 0));
+    if (pending.length === 0) return;
+    if (Date.now() > deadline) {
+      progress(`warning: not ready after 60 s: ${pending.map(([ns, n]) => `${ns}/${n}`).join(', ')} (see kubectl describe)`);
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
