@@ -18,6 +18,7 @@ import { ingressMetrics } from './metrics.js';
 import { SERVER_HEADER, sendPage } from './pages.js';
 import { hostnameOf, requestPathOf } from './paths.js';
 import { Agents, attempt, stripHopByHop } from './proxy.js';
+import { relayUpgrade } from './upgrade.js';
 import { expandTarget, modifyPath, withQuery } from './rewrite.js';
 import { ContextCache, certFor, selfSignedCert } from './tls.js';
 import { hostTableFor, lookup, type Match, type RouteTable } from './table.js';
@@ -443,36 +444,9 @@ export async function serveIngress(opts: ServeOptions): Promise<IngressServer> {
       const choice = chooseBackend(route, req.headers);
       const ep = choice && balancer.pick(choice.backend, route.policy.loadBalance, new Set());
       if (!ep) return fail(503, 'Service Unavailable');
-      const headers: http.OutgoingHttpHeaders = { ...req.headers };
-      headers['x-forwarded-for'] = req.headers['x-forwarded-for'] ? `${req.headers['x-forwarded-for']}, ${client}` : client;
-      headers['x-real-ip'] = client;
-      headers['x-forwarded-proto'] = secure ? 'https' : 'http';
-      headers['x-forwarded-host'] = req.headers.host;
       let outPath = path;
       if (route.policy.rewriteTarget !== undefined && match.matched) outPath = expandTarget(route.policy.rewriteTarget, match.matched);
-      const mod = route.policy.backendProtocol === 'HTTPS' ? https : http;
-      const up = mod.request({ host: ep.ip, port: ep.port, method: req.method, path: withQuery(outPath, query), headers, agent: false, rejectUnauthorized: false });
-      up.on('upgrade', (ures, usock, uhead) => {
-        let headText = `HTTP/1.1 ${ures.statusCode} ${ures.statusMessage}\r\n`;
-        for (let i = 0; i < ures.rawHeaders.length; i += 2) headText += `${ures.rawHeaders[i]}: ${ures.rawHeaders[i + 1]}\r\n`;
-        socket.write(headText + '\r\n');
-        if (uhead.length) socket.write(uhead);
-        if (head.length) usock.write(head);
-        usock.on('error', () => socket.destroy());
-        socket.on('error', () => usock.destroy());
-        socket.on('close', () => usock.destroy());
-        usock.on('close', () => socket.destroy());
-        usock.pipe(socket);
-        socket.pipe(usock);
-      });
-      up.on('response', (ures) => {
-        let headText = `HTTP/1.1 ${ures.statusCode} ${ures.statusMessage}\r\n`;
-        for (let i = 0; i < ures.rawHeaders.length; i += 2) headText += `${ures.rawHeaders[i]}: ${ures.rawHeaders[i + 1]}\r\n`;
-        socket.write(headText + '\r\n');
-        ures.pipe(socket);
-      });
-      up.on('error', () => fail(502, 'Bad Gateway'));
-      up.end();
+      relayUpgrade(req, socket, head, { endpoint: ep, protocol: route.policy.backendProtocol, path: withQuery(outPath, query), client, secure, fail });
     };
   }
 
