@@ -2,7 +2,7 @@
 // of Services/EndpointSlices, with answers memoised per name+type until the next change.
 import { canonicalIP } from '../api/ip.js';
 import type { Directive } from './corefile.js';
-import { planRecords, soaData, type RecordTable } from './records.js';
+import { planRecords, soaData, type RecordMemo, type RecordTable } from './records.js';
 import { answer, fallsThrough, inZone, matchZone, normZone, parseIntArg, pluginError, type Next, type Plugin, type PluginEnv, type Request, type Result } from './plugin.js';
 import { RCODE, T, type Answer, type RR } from './wire.js';
 
@@ -73,6 +73,7 @@ const MEMO_LIMIT = 200_000;
 export class KubernetesPlugin implements Plugin {
   readonly name = 'kubernetes';
   private table: RecordTable = new Map();
+  private readonly recordMemo: RecordMemo = new WeakMap();
   /** name → qtype → answer; keyed by the name string first so its hash is computed once per query. */
   private readonly memo = new Map<string, Map<number, Answer>>();
   private readonly clusterZones: string[];
@@ -124,6 +125,7 @@ export class KubernetesPlugin implements Plugin {
     this.table = planRecords(
       { services: inf.services.list(), slices: inf.endpointslices.list() },
       { zones: this.clusterZones, ttl: this.opts.ttl, namespaces: this.opts.namespaces, endpointPodNames: this.opts.endpointPodNames, ignoreEmptyService: this.opts.ignoreEmptyService },
+      this.recordMemo,
     );
     if (this.opts.pods === 'verified') {
       const ips = new Set<string>();

@@ -35,10 +35,12 @@ interface Target {
   ip: string;
 }
 
-export function planRecords(input: RecordInput, opts: RecordOptions): RecordTable {
+/** Per-Service records from an earlier plan with the same options (see KubernetesPlugin). */
+export type RecordMemo = WeakMap<Service, { slices: readonly EndpointSlice[]; rrs: RR[] }>;
+
+export function planRecords(input: RecordInput, opts: RecordOptions, memo?: RecordMemo): RecordTable {
   const table: RecordTable = new Map();
   const ttl = opts.ttl;
-  const primary = opts.zones[0];
   const add = (rr: RR) => {
     let byType = table.get(rr.name);
     if (!byType) table.set(rr.name, (byType = new Map()));
@@ -70,57 +72,17 @@ export function planRecords(input: RecordInput, opts: RecordOptions): RecordTabl
     const ns = svc.metadata?.namespace ?? 'default';
     const name = svc.metadata?.name;
     if (!name || !nsAllowed(ns)) continue;
-    const spec = svc.spec ?? {};
     const slices = slicesBySvc.get(`${ns}/${name}`) ?? [];
-    for (const zone of opts.zones) {
-      const base = `${name}.${ns}.svc.${zone}`.toLowerCase();
-      const reverse = zone === primary;
-      if (spec.type === 'ExternalName') {
-        if (spec.externalName) add({ name: base, type: T.CNAME, ttl, data: `${spec.externalName.toLowerCase().replace(/\.$/, '')}.` });
-        continue;
-      }
-      const clusterIPs = (spec.clusterIPs?.length ? spec.clusterIPs : spec.clusterIP ? [spec.clusterIP] : []).filter((ip) => ip !== 'None' && ip !== '');
-      const ready = readyTargets(slices, spec.publishNotReadyAddresses === true, opts.endpointPodNames);
-      if (clusterIPs.length > 0) {
-        if (opts.ignoreEmptyService && ready.length === 0) continue;
-        for (const ip of clusterIPs) {
-          const c = canonicalIP(ip);
-          if (!c) continue;
-          add(addressRR(base, c, ttl));
-          if (reverse) add({ name: ptrName(c), type: T.PTR, ttl, data: base });
-        }
-        const ports = spec.ports ?? [];
-        for (const p of ports) {
-          const srv: RR = { name: base, type: T.SRV, ttl, data: { priority: 0, weight: 100, port: p.port, target: base } };
-          add(srv);
-          if (p.name) add({ ...srv, name: `_${p.name}._${(p.protocol ?? 'TCP').toLowerCase()}.${base}`.toLowerCase() });
-        }
-        continue;
-      }
-      // Headless: one record per ready endpoint; none ready means the name does not exist.
-      if (ready.length === 0) continue;
-      const ports = slicePorts(slices);
-      const srvCount = new Map<string, number>();
-      for (const t of ready) {
-        add(addressRR(base, t.ip, ttl));
-        const host = `${t.host}.${base}`;
-        add(addressRR(host, t.ip, ttl));
-        if (reverse) add({ name: ptrName(t.ip), type: T.PTR, ttl, data: host });
-      }
-      // Weights follow CoreDNS: 100 split evenly over the records of one SRV name.
-      const hosts = [...new Set(ready.map((t) => t.host))];
-      for (const p of ports) {
-        const names = [base, ...(p.name ? [`_${p.name}._${p.protocol.toLowerCase()}.${base}`.toLowerCase()] : [])];
-        for (const n of names) srvCount.set(n, (srvCount.get(n) ?? 0) + hosts.length);
-      }
-      for (const p of ports) {
-        const names = [base, ...(p.name ? [`_${p.name}._${p.protocol.toLowerCase()}.${base}`.toLowerCase()] : [])];
-        for (const n of names) {
-          const weight = Math.max(1, Math.floor(100 / (srvCount.get(n) ?? 1)));
-          for (const h of hosts) add({ name: n, type: T.SRV, ttl, data: { priority: 0, weight, port: p.port, target: `${h}.${base}` } });
-        }
-      }
+    // Objects are immutable and replaced on change, so a Service whose object and slices are the
+    // same as last time has the same records: reuse them instead of re-deriving names and IPs.
+    const cached = memo?.get(svc);
+    let rrs: RR[];
+    if (cached && cached.slices.length === slices.length && cached.slices.every((s, i) => s === slices[i])) rrs = cached.rrs;
+    else {
+      rrs = serviceRecords(svc, ns, name, slices, opts);
+      memo?.set(svc, { slices, rrs });
     }
+    for (const rr of rrs) add(rr);
   }
 
   // Every ancestor inside a zone exists (empty non-terminals answer NODATA, not NXDOMAIN).
@@ -141,6 +103,66 @@ export function planRecords(input: RecordInput, opts: RecordOptions): RecordTabl
     }
   }
   return table;
+}
+
+/** The records one Service contributes (before merging and de-duplication). */
+function serviceRecords(svc: Service, ns: string, name: string, slices: readonly EndpointSlice[], opts: RecordOptions): RR[] {
+  const out: RR[] = [];
+  const add = (rr: RR) => out.push(rr);
+  const ttl = opts.ttl;
+  const primary = opts.zones[0];
+  const spec = svc.spec ?? {};
+  for (const zone of opts.zones) {
+    const base = `${name}.${ns}.svc.${zone}`.toLowerCase();
+    const reverse = zone === primary;
+    if (spec.type === 'ExternalName') {
+      if (spec.externalName) add({ name: base, type: T.CNAME, ttl, data: `${spec.externalName.toLowerCase().replace(/\.$/, '')}.` });
+      continue;
+    }
+    const clusterIPs = (spec.clusterIPs?.length ? spec.clusterIPs : spec.clusterIP ? [spec.clusterIP] : []).filter((ip) => ip !== 'None' && ip !== '');
+    const ready = readyTargets(slices, spec.publishNotReadyAddresses === true, opts.endpointPodNames);
+    if (clusterIPs.length > 0) {
+      if (opts.ignoreEmptyService && ready.length === 0) continue;
+      for (const ip of clusterIPs) {
+        const c = canonicalIP(ip);
+        if (!c) continue;
+        add(addressRR(base, c, ttl));
+        if (reverse) add({ name: ptrName(c), type: T.PTR, ttl, data: base });
+      }
+      const ports = spec.ports ?? [];
+      for (const p of ports) {
+        const srv: RR = { name: base, type: T.SRV, ttl, data: { priority: 0, weight: 100, port: p.port, target: base } };
+        add(srv);
+        if (p.name) add({ ...srv, name: `_${p.name}._${(p.protocol ?? 'TCP').toLowerCase()}.${base}`.toLowerCase() });
+      }
+      continue;
+    }
+    // Headless: one record per ready endpoint; none ready means the name does not exist.
+    if (ready.length === 0) continue;
+    const ports = slicePorts(slices);
+    const srvCount = new Map<string, number>();
+    for (const t of ready) {
+      add(addressRR(base, t.ip, ttl));
+      const host = `${t.host}.${base}`;
+      add(addressRR(host, t.ip, ttl));
+      if (reverse) add({ name: ptrName(t.ip), type: T.PTR, ttl, data: host });
+    }
+    // Weights follow CoreDNS: 100 split evenly over the records of one SRV name.
+    const hosts = [...new Set(ready.map((t) => t.host))];
+    for (const p of ports) {
+      const names = [base, ...(p.name ? [`_${p.name}._${p.protocol.toLowerCase()}.${base}`.toLowerCase()] : [])];
+      for (const n of names) srvCount.set(n, (srvCount.get(n) ?? 0) + hosts.length);
+    }
+    for (const p of ports) {
+      const names = [base, ...(p.name ? [`_${p.name}._${p.protocol.toLowerCase()}.${base}`.toLowerCase()] : [])];
+      for (const n of names) {
+        const weight = Math.max(1, Math.floor(100 / (srvCount.get(n) ?? 1)));
+        for (const h of hosts) add({ name: n, type: T.SRV, ttl, data: { priority: 0, weight, port: p.port, target: `${h}.${base}` } });
+      }
+    }
+  }
+
+  return out;
 }
 
 function sameData(a: RR, b: RR): boolean {

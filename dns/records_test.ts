@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseManifest } from '../api/manifest.js';
 import type { EndpointSlice, Service } from '../api/types.js';
-import { planRecords, type RecordOptions } from './records.js';
+import { planRecords, type RecordMemo, type RecordOptions } from './records.js';
 import { rrText } from './wire.js';
 
 const OPTS: RecordOptions = { zones: ['cluster.local.'], ttl: 5, namespaces: [], endpointPodNames: false, ignoreEmptyService: false };
@@ -92,4 +92,18 @@ test('empty non-terminals exist so they answer NODATA', () => {
   const objs = parseManifest(HEADLESS).map((o) => o.object);
   const table = planRecords({ services: objs.filter((o) => o.kind === 'Service') as Service[], slices: objs.filter((o) => o.kind === 'EndpointSlice') as unknown as EndpointSlice[] }, OPTS);
   for (const n of ['shop.svc.cluster.local.', 'svc.cluster.local.', '_tcp.db.shop.svc.cluster.local.', '244.10.in-addr.arpa.']) assert.equal(table.get(n)?.size, 0, n);
+});
+
+test('re-planning with a memo gives the same table as planning from scratch, also after a change', () => {
+  const objs = parseManifest(HEADLESS).map((o) => o.object);
+  const services = objs.filter((o) => o.kind === 'Service') as Service[];
+  const slices = objs.filter((o) => o.kind === 'EndpointSlice') as unknown as EndpointSlice[];
+  const text = (t: ReturnType<typeof planRecords>) => [...t.values()].flatMap((m) => [...m.values()].flat().map(rrText)).sort();
+  const memo: RecordMemo = new WeakMap();
+  assert.deepEqual(text(planRecords({ services, slices }, OPTS, memo)), text(planRecords({ services, slices }, OPTS)));
+  // A changed slice is a new object: the memo must not serve the old records.
+  const changed = [{ ...slices[0]!, endpoints: [{ addresses: ['10.244.0.99'], hostname: 'db-9' }] }] as EndpointSlice[];
+  const withMemo = text(planRecords({ services, slices: changed }, OPTS, memo));
+  assert.deepEqual(withMemo, text(planRecords({ services, slices: changed }, OPTS)));
+  assert.ok(withMemo.includes('db-9.db.shop.svc.cluster.local. 5 IN A 10.244.0.99'));
 });
