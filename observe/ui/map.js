@@ -153,7 +153,8 @@ function render(topo) {
   svg.setAttribute('width', L.width);
   svg.setAttribute('height', L.height);
   svg.setAttribute('viewBox', `0 0 ${L.width} ${L.height}`);
-  svg.innerHTML = `<text x="16" y="24" class="node-title">Ingress</text><text x="${topo.ingresses.length ? ING_W + 76 : 16}" y="24" class="node-title">Services</text>` + out.join('');
+  const heads = (topo.ingresses.length ? `<text x="16" y="24" class="node-title">Ingress</text>` : '') + `<text x="${topo.ingresses.length ? ING_W + 76 : 16}" y="24" class="node-title">Services</text>`;
+  svg.innerHTML = heads + out.join('');
   $('#summary').textContent = `${topo.nodes.length} nodes · ${topo.namespaces.length} namespaces · ${topo.pods.length} pods · ${topo.services.length} Services · ${topo.policies.length} policies`;
   if (state.selected) select(state.selected, false);
   window.__podnet.renders++;
