@@ -19,6 +19,7 @@ export const UP_FLAGS: FlagSpecs = {
   scheduler: { type: 'string', help: 'default load-balancing algorithm: random | rr | wrr | sh | dh (| lc | wlc in userspace mode)' },
   network: { type: 'boolean', default: true, help: 'build the data plane (needs root); --no-network runs the control plane only' },
   'ui-port': { type: 'number', default: 8090, help: 'port of the web map on 127.0.0.1' },
+  'metrics-port': { type: 'number', default: 0, help: 'port of the Prometheus endpoints on 127.0.0.1 (0: any free port)' },
   demo: { type: 'boolean', default: false, help: 'apply the demo application in examples/ and print what to try' },
   timeout: { type: 'number', default: 180, help: 'seconds to wait for the cluster to be ready' },
 };
@@ -51,6 +52,7 @@ export async function upCommand(argv: string[], io: CommandIO): Promise<number> 
     zones: Number(flags.zones),
     network,
     uiPort: Number(flags['ui-port']),
+    metricsPort: Number(flags['metrics-port']),
     rootless,
   };
   let pid = runningPid(paths);
@@ -72,6 +74,7 @@ export async function upCommand(argv: string[], io: CommandIO): Promise<number> 
   io.out(`  export KUBECONFIG=${paths.kubeconfig}`);
   io.out('  kubectl get nodes -o wide');
   if (status.ui) io.out(`The live map: ${status.ui}`);
+  if (status.metrics) io.out(`Prometheus metrics: ${status.metrics}`);
   for (const p of status.published ?? []) io.out(`Published ${p.service} on ${p.url}`);
   if (flags.demo) {
     const { applyDemo } = await import('./demo.js');
@@ -130,6 +133,7 @@ export async function statusCommand(argv: string[], io: CommandIO): Promise<numb
     if (r.apiserver) io.out(`  apiserver   ${r.apiserver}`);
     if (r.kubeconfig) io.out(`  kubeconfig  ${r.kubeconfig}`);
     if (r.ui) io.out(`  map         ${r.ui}`);
+    if (r.metrics) io.out(`  metrics     ${r.metrics}`);
     for (const n of r.nodes ?? []) io.out(`  node        ${n.name} ${n.ip} podCIDR ${n.podCIDR} (netns ${n.netns})`);
     for (const p of r.published ?? []) io.out(`  published   ${p.service} → ${p.url}`);
     if (r.error) io.out(`  error       ${r.error}`);

@@ -8,6 +8,7 @@ import type { ClusterConfig } from './daemonctl.js';
 import type { Progress } from './progress.js';
 import type { Stoppable } from './daemon.js';
 import { PodStreamRouter } from './podrouter.js';
+import { startMetricsServer, type MetricsServer } from './metrics_server.js';
 import { openStorage } from '../storage/open.js';
 import { startApiServer } from '../apiserver/server.js';
 import { ensurePki, writeKubeconfig } from '../apiserver/pki.js';
@@ -24,6 +25,7 @@ export interface ControlPlane {
   readonly router: PodStreamRouter;
   readonly token: string;
   readonly caPem: string;
+  readonly metrics: MetricsServer;
 }
 
 /** The bearer token is per cluster, generated once and kept with its state (0600). */
@@ -71,6 +73,10 @@ export async function startControlPlane(config: ClusterConfig, paths: ClusterPat
   stack.push({ name: 'controllers', stop: () => controllers.stop() });
   await source.start();
   stack.push({ name: 'informers', stop: () => source.stop() });
+  const metrics = await startMetricsServer(config.metricsPort ?? 0);
+  stack.push({ name: 'metrics', stop: () => metrics.close() });
+  metrics.register('apiserver', () => api.metrics());
+  metrics.register('controllers', () => controllers.metrics());
   progress(`apiserver ready at ${api.url}`);
-  return { url: api.url, client, source, router, token, caPem: pki.caPem };
+  return { url: api.url, client, source, router, token, caPem: pki.caPem, metrics };
 }

@@ -55,7 +55,7 @@ export async function runDaemon(name: string): Promise<void> {
     }
     const cp = await startControlPlane(config, paths, progress, stack);
     const extra = await startDataPlane(config, paths, progress, stack, cp, setStatus);
-    setStatus({ phase: 'ready', apiserver: cp.url, kubeconfig: paths.kubeconfig, ...extra });
+    setStatus({ phase: 'ready', apiserver: cp.url, kubeconfig: paths.kubeconfig, metrics: cp.metrics.url, ...extra });
     progress('ready');
   } catch (err) {
     const message = errorMessage(err);

@@ -16,6 +16,8 @@ export interface ClusterConfig {
   readonly zones: number;
   readonly network: boolean;
   readonly uiPort: number;
+  /** Port of the Prometheus endpoints on 127.0.0.1 (0: any free port). */
+  readonly metricsPort?: number;
   /** Without root: the daemon runs in its own user + network + mount namespace (see cli/rootless.ts). */
   readonly rootless?: boolean;
 }
@@ -27,6 +29,7 @@ export interface DaemonStatus {
   readonly apiserver?: string;
   readonly kubeconfig?: string;
   readonly ui?: string;
+  readonly metrics?: string;
   readonly error?: string;
   readonly nodes?: { name: string; ip: string; podCIDR: string; netns: string }[];
   readonly published?: { service: string; port: number; url: string }[];

@@ -140,6 +140,9 @@ export async function startDataPlane(
       ]);
       netpols.push(netpol);
       cp.router.register(node.name, kubelet.podStreams);
+      cp.metrics.register(`kubelet/${node.name}`, () => kubelet.kubeletMetrics());
+      cp.metrics.register(`proxy/${node.name}`, () => proxy.metrics());
+      cp.metrics.register(`netpol/${node.name}`, () => netpol.metrics());
       stack.push({ name: `kubelet ${node.name}`, stop: () => kubelet.stop() });
       // Proxy and policy rules stay on stop: established connections survive a daemon restart, and
       // pods selected by a policy stay protected (fail closed) until the next daemon replaces the rules.
