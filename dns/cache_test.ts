@@ -91,3 +91,20 @@ test('SERVFAIL is cached for the servfail duration only', () => {
   c.ask();
   assert.equal(c.calls(), 2);
 });
+
+test('prefetch refreshes a popular entry before it expires', async () => {
+  const c = setup('cache 100 {\n prefetch 2 1m 10%\n}');
+  c.ask();
+  c.advance(50);
+  c.ask();
+  c.ask();
+  await new Promise((r) => setImmediate(r));
+  assert.equal(c.calls(), 1, 'not yet within the last 10% of the TTL');
+  c.advance(45);
+  c.ask();
+  await new Promise((r) => setImmediate(r));
+  assert.equal(c.calls(), 2, 'refreshed in the background');
+  c.advance(10);
+  c.ask();
+  assert.equal(c.calls(), 2, 'the refreshed entry is still fresh past the original expiry');
+});
