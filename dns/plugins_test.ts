@@ -305,6 +305,16 @@ describe('server', { skip }, () => {
     assert.equal((await httpGet(readyPort, '/ready')).status, 200);
   });
 
+  test('server blocks on different ports get their own listeners', async () => {
+    const p1 = await closedPort();
+    const p2 = await closedPort();
+    const { server } = await start(`a.test:${p1} {\n bind 127.0.0.1\n hosts {\n  192.0.2.1 x.a.test\n }\n}\nb.test:${p2} {\n bind 127.0.0.1\n hosts {\n  192.0.2.2 x.b.test\n }\n}`);
+    assert.deepEqual(server.addresses().map((a) => a.udp.port).sort(), [p1, p2].sort());
+    assert.deepEqual((await dig(p1, 'x.a.test')).answer, ['x.a.test. 3600 IN A 192.0.2.1']);
+    assert.deepEqual((await dig(p2, 'x.b.test')).answer, ['x.b.test. 3600 IN A 192.0.2.2']);
+    assert.equal((await dig(p1, 'x.b.test')).status, 'REFUSED');
+  });
+
   test('health, ready and prometheus answer over HTTP', async () => {
     const { server } = await start(`.:0 {\n bind 127.0.0.1\n health 127.0.0.1:0\n ready 127.0.0.1:0\n prometheus 127.0.0.1:0\n kubernetes cluster.local\n}`);
     const http = server.httpAddresses();
