@@ -13,7 +13,9 @@ import { R } from '../client/source.js';
 import { isAlreadyExists } from '../client/kube.js';
 import { ensureClusterNetwork } from '../kubelet/topology.js';
 import { startKubelet } from '../kubelet/kubelet.js';
-import { startProxy } from '../proxy/proxy.js';
+import { startProxy, type Proxy } from '../proxy/proxy.js';
+import { startObserve } from '../observe/observe.js';
+import { join } from 'node:path';
 import { startNetpol, type Netpol } from '../netpol/index.js';
 import { listenInNetnsToUnix } from '../host/relay.js';
 import { kubeWriter } from '../kubelet/kubewriter.js';
@@ -97,6 +99,7 @@ export async function startDataPlane(
   // NetworkPolicy fails closed: an address no enforcer knows yet is dropped. So a pod's containers
   // start only once every node's enforcer has learned its address (the kubelet waits on this hook).
   const netpols: Netpol[] = [];
+  const proxies = new Map<string, Proxy>();
   const pods = cp.source.informer(R.pods);
   const podNetworkReady = async (pod: Pod): Promise<void> => {
     const ip = pod.status?.podIP;
@@ -139,6 +142,7 @@ export async function startDataPlane(
         startNetpol({ source: cp.source, node: { name: node.name, netns: node.netns } }),
       ]);
       netpols.push(netpol);
+      proxies.set(node.name, proxy);
       cp.router.register(node.name, kubelet.podStreams);
       cp.metrics.register(`kubelet/${node.name}`, () => kubelet.kubeletMetrics());
       cp.metrics.register(`proxy/${node.name}`, () => proxy.metrics());
@@ -159,12 +163,27 @@ export async function startDataPlane(
 
   await waitForSystemWorkloads(cp, progress);
 
+  // Flows from every node's kernel, the L7 sink and the live map, on 127.0.0.1.
+  const observeOn = (port: number) =>
+    startObserve({
+      source: cp.source,
+      nodes: net.nodes.map((n) => ({ name: n.name, netns: n.netns })),
+      listen: { host: '127.0.0.1', port },
+      proxyPlans: () => new Map([...proxies].map(([node, p]) => [node, p.lastPlan()])),
+      sinkSocket: join(paths.dir, 'flows.sock'),
+    });
+  // The map's usual port may belong to another cluster: then any free port (status and `podnet ui` say which).
+  const observe = await observeOn(config.uiPort).catch(() => observeOn(0));
+  stack.push({ name: 'observe', stop: () => observe.stop() });
+  cp.metrics.register('observe', async () => (await fetch(new URL('/metrics', observe.url))).text());
+
   const publisher = await startPublisher(cp, net.underlayNetns, (published) => setStatus({ published }));
   stack.push(publisher);
 
   return {
     nodes: net.nodes.map((n) => ({ name: n.name, ip: n.ip, podCIDR: n.podCIDR, netns: n.netns })),
     published: publisher.published(),
+    ui: observe.url,
   };
 }
 
