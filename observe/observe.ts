@@ -27,6 +27,8 @@ export interface ObserveOptions {
   readonly sinkSocket?: string;
   /** false: no kernel capture (tests and analysis against a manifest). Default true when nodes are given. */
   readonly capture?: boolean;
+  /** false: conntrack events only, no nftables traces (no refused/dropped flows; cheaper under connection storms). */
+  readonly traces?: boolean;
   readonly ringCapacity?: number;
   /** Called with capture errors (a follower exiting); default: stderr. */
   readonly onError?: (message: string) => void;
@@ -122,7 +124,7 @@ export async function startObserve(opts: ObserveOptions): Promise<Observe> {
               if (f) add(f);
             },
             error: onError,
-          }),
+          }, { traces: opts.traces !== false }),
         );
       }
     } catch (err) {
