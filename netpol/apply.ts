@@ -26,13 +26,14 @@ export async function applyNodePolicy(nft: Nft, netns: string, plan: NodePolicyP
 }
 
 /**
- * Whether bridged frames in `netns` reach the inet hooks: br_netfilter's per-namespace switch.
- * When they do not, the plan routes them through the bridge (see render.ts), which needs its MAC.
+ * Whether bridged frames in `netns` reach the inet hooks (br_netfilter's per-namespace switch).
+ * `inet` when they do; `route` with the bridge's MAC when they must be routed (see render.ts);
+ * undefined when that cannot be told yet (the bridge does not exist).
  */
-export async function bridgedRouting(netns: string, bridge: string, opts: { force?: boolean } = {}): Promise<{ bridgeMAC: string } | undefined> {
+export async function bridgedRouting(netns: string, bridge: string, opts: { force?: boolean } = {}): Promise<{ inet: true } | { bridgeMAC: string } | undefined> {
   if (!opts.force) {
     const r = await run('cat', ['/proc/sys/net/bridge/bridge-nf-call-iptables'], { netns });
-    if (r.code === 0 && r.stdout.trim() === '1') return undefined;
+    if (r.code === 0 && r.stdout.trim() === '1') return { inet: true };
   }
   const link = await getLink(netns, bridge);
   return link?.address ? { bridgeMAC: link.address } : undefined;

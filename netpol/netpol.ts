@@ -65,9 +65,9 @@ export async function startNetpol(opts: StartNetpolOptions): Promise<Netpol> {
       const node = nodes.get(undefined, opts.node.name) as Node | undefined;
       const podCIDRs = node?.spec?.podCIDRs ?? (node?.spec?.podCIDR ? [node.spec.podCIDR] : []);
       if (routing === null && mode !== 'br_netfilter') {
+        // Until the bridge exists there is nothing bridged to route: look again next sync.
         const r = await bridgedRouting(netns, bridge, { force: mode === 'route' });
-        // Until the bridge exists there is nothing bridged to route; look again next sync.
-        if (r || mode === 'auto') routing = r;
+        if (r) routing = 'inet' in r ? undefined : r;
       }
       const routeBridged = routing ?? undefined;
       const plan = planNodePolicy({
