@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { MemorySource } from '../client/memory.js';
@@ -17,8 +17,13 @@ import type { KubeObject } from '../api/types.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed: skipping the browser test`;
-const SHOTS = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'observe', 'screenshots');
-const shotDir = existsSync(join(fileURLToPath(new URL('.', import.meta.url)), 'ui')) && !fileURLToPath(import.meta.url).includes('/dist/') ? join(fileURLToPath(new URL('.', import.meta.url)), 'screenshots') : SHOTS;
+/** observe/screenshots in the checkout, from observe/ (tsx) or dist/observe/ (npm test). */
+function shotsDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  return join(dir, 'observe', 'screenshots');
+}
+const shotDir = shotsDir();
 
 export const BROWSER_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
