@@ -99,9 +99,25 @@ export function planNodePolicy(input: NodePolicyInput): NodePolicyPlan {
 
 type SetOf = (family: 4 | 6, ips: readonly string[]) => string | undefined;
 
-/** Pods a pod peer matches (any namespace), by the engine's own rule. */
+// A peer's pod list is shared (peerPods memo), so its set is named once, not once per selected pod.
+const podSetMemo = new WeakMap<readonly PodView[], Map<SetOf, { 4?: string | undefined; 6?: string | undefined }>>();
+function setOfPods(family: 4 | 6, pods: readonly PodView[], setOf: SetOf): string | undefined {
+  let bySetOf = podSetMemo.get(pods);
+  if (!bySetOf) podSetMemo.set(pods, (bySetOf = new Map()));
+  let names = bySetOf.get(setOf);
+  if (!names) bySetOf.set(setOf, (names = {}));
+  if (!(family in names)) names[family] = setOf(family, pods.flatMap((p) => p.ips));
+  return names[family];
+}
+
+/** Pods a pod peer matches (any namespace), by the engine's own rule; memoized per compiled peer, which every pod a policy selects shares. */
+const peerMemo = new WeakMap<World, Map<Peer, PodView[]>>();
 function peerPods(world: World, peer: Peer, policyNamespace: string): PodView[] {
-  return world.pods.filter((p) => p.ips.length > 0 && peerMatches(world, peer, policyNamespace, { pod: p }));
+  let memo = peerMemo.get(world);
+  if (!memo) peerMemo.set(world, (memo = new Map()));
+  let pods = memo.get(peer);
+  if (!pods) memo.set(peer, (pods = world.pods.filter((p) => p.ips.length > 0 && peerMatches(world, peer, policyNamespace, { pod: p }))));
+  return pods;
 }
 
 function ruleToNft(world: World, pol: CompiledPolicy, index: number, peers: readonly Peer[] | undefined, ports: readonly PortMatch[] | undefined, direction: Direction, self: PodView, setOf: SetOf): AllowRule[] {
@@ -115,11 +131,12 @@ function ruleToNft(world: World, pol: CompiledPolicy, index: number, peers: read
     for (const peer of peers) {
       if (peer.kind === 'ipBlock') {
         const fam = peer.cidr.family;
-        addrs.push({ family: fam, cidr: { cidr: formatCIDR(peer.cidr), except: peer.except.filter((e) => e.family === fam).map(formatCIDR) }, pods: world.pods.filter((p) => p.parsedIPs.some((ip) => cidrContains(peer.cidr, ip))) });
+        // Its pods are needed only for egress named ports, which filter by the block themselves.
+        addrs.push({ family: fam, cidr: { cidr: formatCIDR(peer.cidr), except: peer.except.filter((e) => e.family === fam).map(formatCIDR) } });
       } else {
         const pods = peerPods(world, peer, pol.namespace);
         for (const fam of [4, 6] as const) {
-          const set = setOf(fam, pods.flatMap((p) => p.ips));
+          const set = setOfPods(fam, pods, setOf);
           if (set) addrs.push({ family: fam, set, pods });
         }
       }
