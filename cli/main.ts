@@ -22,6 +22,8 @@ const COMMANDS: Record<string, Entry> = {
   'ingress serve': { summary: 'run the ingress controller: --source … --listen ADDR:PORT [--tls-listen ADDR:PORT] [--class NAME]', load: async () => serveCommand(async () => (await import('../ingress/cli.js')).ingressServeCommand) },
   reach: { summary: 'the reachability matrix between pods, predicted (-f manifests, or the cluster) or --live measured', load: async () => analyzeCommand(async () => (await import('../analyze/commands.js')).reachCommand) },
   explain: { summary: 'why traffic from a pod to a pod/IP is allowed or denied: --from NS/POD --to NS/POD|IP[:PORT[/PROTO]]', load: async () => analyzeCommand(async () => (await import('../analyze/commands.js')).explainCommand) },
+  verify: { summary: 'check expectations (from/to, port, allow|deny) against manifests without a cluster: -f MANIFESTS --expect FILE [--junit FILE]', load: async () => analyzeCommand(async () => (await import('../analyze/index.js')).verifyCommand) },
+  lint: { summary: 'policies selecting no pod, peers matching nothing, undeclared named ports, shadowed rules, selectorless matches', load: async () => analyzeCommand(async () => (await import('../analyze/index.js')).lintCommand) },
   observe: { summary: 'flows with their verdicts, like hubble observe: [--follow] [--namespace] [--pod] [--service] [--verdict] [--since] [-o json]', load: async () => (await import('../observe/cli.js')).observeCommand },
   trace: { summary: 'a packet hop by hop, predicted and then traced in the kernel: --from NS/POD --to NAME|IP[:PORT[/PROTO]]', load: async () => (await import('../observe/trace.js')).traceCommand },
   ui: { summary: 'the address of the live map of the cluster network', load: async () => (await import('../observe/cli.js')).uiCommand },
