@@ -367,6 +367,28 @@ describe('server', { skip }, () => {
     assert.match((await dig(port, 'web.shop.svc.cluster.local')).answer[0]!, / 17 IN A /);
   });
 
+  test('queries in flight during a reload are all answered', { timeout: 20_000 }, async () => {
+    const text = (ttl: number) => `.:0 {\n bind 127.0.0.1\n kubernetes cluster.local {\n  ttl ${ttl}\n }\n}\n`;
+    const { server, port } = await start(text(5));
+    const dgram = await import('node:dgram');
+    const { encodeQuery, T } = await import('./wire.js');
+    const sock = dgram.createSocket('udp4');
+    const waiting = new Map<number, () => void>();
+    sock.on('message', (m) => waiting.get(m.readUInt16BE(0))?.());
+    const ask = (id: number) => new Promise<void>((r) => (waiting.set(id, r), sock.send(encodeQuery('web.shop.svc.cluster.local', T.A, { id }), port, '127.0.0.1')));
+    try {
+      // Windows of 50 stay below the kernel's default UDP receive buffer (~256 small datagrams).
+      for (let w = 0; w < 6; w++) {
+        const batch = Array.from({ length: 50 }, (_, i) => ask(w * 50 + i + 1));
+        if (w === 2) batch.push(server.reload(text(9)));
+        await Promise.all(batch);
+      }
+      assert.match((await dig(port, 'web.shop.svc.cluster.local')).answer[0]!, / 9 IN A /);
+    } finally {
+      sock.close();
+    }
+  });
+
   test('the Corefile comes from a ConfigMap and a ConfigMap change reloads it', async () => {
     const source = sourceFromYaml(fixture);
     const cm = (ttl: number) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'coredns', namespace: 'kube-system' }, data: { Corefile: `.:0 {\n bind 127.0.0.1\n kubernetes cluster.local {\n  ttl ${ttl}\n }\n}\n` } });
