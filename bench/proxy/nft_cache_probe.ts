@@ -42,6 +42,25 @@ function compact(n: number): string {
   return out.join('\n') + '\n';
 }
 
+/** Constant object count: a Service vmap → one chain per endpoint count → one global backends map. */
+function global(n: number): string {
+  const out = [
+    'add table ip t',
+    `add map ip t backends { typeof ip daddr . meta l4proto . th dport . numgen random mod ${ENDPOINTS} : ip daddr . tcp dport ; }`,
+    `add chain ip t s5`,
+    `add chain ip t sel${ENDPOINTS}`,
+    `add rule ip t sel${ENDPOINTS} dnat ip to ip daddr . meta l4proto . th dport . numgen random mod ${ENDPOINTS} map @backends`,
+    'add map ip t svc { typeof ip daddr . meta l4proto . th dport : verdict ; }',
+  ];
+  for (let i = 0; i < n; i++) {
+    const vip = `10.${96 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`;
+    out.push(`add element ip t svc { ${vip} . tcp . 80 : jump sel${ENDPOINTS} }`);
+    const eps = Array.from({ length: ENDPOINTS }, (_, j) => `${vip} . tcp . 80 . ${j} : ${endpoint(i, j)} . 8080`);
+    out.push(`add element ip t backends { ${eps.join(', ')} }`);
+  }
+  return out.join('\n') + '\n';
+}
+
 const SMALL: Record<string, string> = {
   'flush + refill one chain': 'flush chain ip t s5\nadd rule ip t s5 meta l4proto tcp counter\n',
   'one map element': 'add element ip t probe { 99 : 10.250.0.1 . 8080 }\ndelete element ip t probe { 99 }\n',
@@ -81,6 +100,7 @@ async function main(): Promise<void> {
     console.log(`N=${n} Services × ${ENDPOINTS} endpoints, medians of 5`);
     await probe(ns, 'per-endpoint chains', perEndpointChains(n));
     await probe(ns, 'compact (chain + named map per Service)', compact(n));
+    await probe(ns, 'global (constant objects: service vmap + one backends map)', global(n));
   } finally {
     await run('ip', ['netns', 'del', ns]);
   }
