@@ -57,6 +57,8 @@ export async function startNodeCapture(netns: string, h: NodeCaptureHandlers, op
     await runOk('nft', ['-f', '-'], { netns, input: observeTableScript() });
     const asm = new TraceAssembler();
     procs.push(
+      // Rules added after the monitor started print as "unknown rule handle N": the parser takes
+      // those as rules too (their chain still names the Service or the pod).
       followLines(netns, 'nft', ['monitor', 'trace'], (line) => {
         const rec = asm.push(line, Date.now());
         if (rec) h.trace(rec);

@@ -53,7 +53,9 @@ export function flowFromTrace(node: string, rec: TraceRecord, index: AddressInde
   let policy: string | undefined;
   let direction: 'ingress' | 'egress' | undefined;
   const src = index.endpoint(p.saddr!, p.sport);
-  const dst = index.endpoint(p.daddr!, p.dport);
+  // The Service is the address dialled (first packet); the destination is where DNAT sent it.
+  const last = rec.lastPacket.daddr ? rec.lastPacket : p;
+  const dst = index.endpoint(last.daddr!, last.dport);
   const podKey = (e: typeof src) => (e.pod ? `${e.namespace}/${e.pod}` : e.ip);
   if (logged) {
     direction = logged[3]!.toLowerCase() as 'ingress' | 'egress';

@@ -25,6 +25,8 @@ export interface TraceStep {
 export interface TraceRecord {
   readonly id: string;
   readonly packet: TracedPacket;
+  /** The packet as the last chain saw it: after DNAT, the endpoint's address. */
+  readonly lastPacket: TracedPacket;
   readonly steps: readonly TraceStep[];
   /** accept when no step dropped the packet. */
   readonly verdict: 'accept' | 'drop' | 'reject';
@@ -36,7 +38,7 @@ export type TraceLine =
   | { readonly id: string; readonly kind: 'packet'; readonly family: string; readonly table: string; readonly chain: string; readonly packet: TracedPacket }
   | ({ readonly id: string } & TraceStep);
 
-const LINE = /^trace id (\S+) (\w+) (\S+) (\S+) (packet|rule|policy|verdict):?\s?(.*)$/;
+const LINE = /^trace id (\S+) (\w+) (\S+) (\S+) (packet|rule|unknown rule|policy|verdict):?\s?(.*)$/;
 
 export function parseTracedPacket(text: string): TracedPacket {
   const pick = (re: RegExp) => re.exec(text)?.[1];
@@ -65,7 +67,9 @@ export function parseTracedPacket(text: string): TracedPacket {
 export function parseTraceLine(line: string): TraceLine | undefined {
   const m = LINE.exec(line.trim());
   if (!m) return undefined;
-  const [, id, family, table, chain, kind, rest] = m as unknown as [string, string, string, string, string, TraceStep['kind'] | 'packet', string];
+  const [, id, family, table, chain, rawKind, rest] = m as unknown as [string, string, string, string, string, string, string];
+  // "unknown rule handle N": a rule newer than nft's cache; still a rule, known by its chain.
+  const kind = (rawKind === 'unknown rule' ? 'rule' : rawKind) as TraceStep['kind'] | 'packet';
   if (kind === 'packet') return { id, kind, family, table, chain, packet: parseTracedPacket(rest) };
   let text = rest.trim();
   let verdict: string | undefined;
@@ -81,7 +85,7 @@ export function parseTraceLine(line: string): TraceLine | undefined {
 
 /** Collects lines per trace id; `finish(id)` (or `flushOlderThan`) turns them into a record. */
 export class TraceAssembler {
-  private readonly open = new Map<string, { packet?: TracedPacket; steps: TraceStep[]; lastMs: number }>();
+  private readonly open = new Map<string, { packet?: TracedPacket; last?: TracedPacket; steps: TraceStep[]; lastMs: number }>();
 
   /** Feeds one line; returns a record when the line ends its trace (a drop is final at once). */
   push(line: string, nowMs: number): TraceRecord | undefined {
@@ -92,6 +96,7 @@ export class TraceAssembler {
     t.lastMs = nowMs;
     if ('packet' in l) {
       t.packet ??= l.packet;
+      t.last = l.packet;
       return undefined;
     }
     const { id: _id, ...step } = l;
@@ -105,8 +110,8 @@ export class TraceAssembler {
     if (!t) return undefined;
     this.open.delete(id);
     const dropStep = t.steps.find((s) => s.verdict === 'drop');
-    const verdict = !dropStep ? 'accept' : /\breject\b/.test(dropStep.text) ? 'reject' : 'drop';
-    return { id, packet: t.packet ?? {}, steps: t.steps, verdict, ...(dropStep ? { dropStep } : {}) };
+    const verdict = !dropStep ? 'accept' : /\breject\b/.test(dropStep.text) || /reject/.test(dropStep.chain) ? 'reject' : 'drop';
+    return { id, packet: t.packet ?? {}, lastPacket: t.last ?? t.packet ?? {}, steps: t.steps, verdict, ...(dropStep ? { dropStep } : {}) };
   }
 
   /** Traces with no line for `idleMs` are complete (an accepted packet has no closing line). */

@@ -48,3 +48,13 @@ test('an enforcer drop without a log prefix names the direction from its per-pod
   assert.equal(f?.direction, 'ingress');
   assert.equal(f?.reason, 'denied by NetworkPolicy (ingress of x/b)');
 });
+
+test('rules newer than nft\'s cache ("unknown rule handle N") still end a trace, named by their chain', () => {
+  const a = new TraceAssembler();
+  a.push('trace id 4f ip podnet-observe trace-prerouting packet: iif "eth0" ip saddr 10.244.1.4 ip daddr 10.244.0.3 tcp sport 4000 tcp dport 8080', 0);
+  const drop = a.push('trace id 4f inet podnet-netpol in-abc unknown rule handle 4 (verdict drop)', 0);
+  assert.equal(drop?.verdict, 'drop');
+  assert.equal(drop?.dropStep?.chain, 'in-abc');
+  a.push('trace id 50 ip podnet-observe trace-prerouting packet: iif "cni0" ip saddr 10.244.1.4 ip daddr 10.96.0.4 tcp sport 4001 tcp dport 80', 0);
+  assert.equal(a.push('trace id 50 ip podnet-proxy reject-chain unknown rule handle 9 (verdict drop)', 0)?.verdict, 'reject');
+});

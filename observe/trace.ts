@@ -43,7 +43,10 @@ function dnatOf(t: NodeTrace | undefined): string | undefined {
     const m = /\bdnat (?:ip )?to ([\d.]+(?::\d+)?)/.exec(s.text);
     if (m) return m[1];
   }
-  return undefined;
+  // A rule newer than nft's cache prints without its text: the rewritten packet still shows it.
+  const first = t?.packets[0];
+  const moved = t?.packets.find((p) => first && p.daddr && p.daddr !== first.daddr);
+  return moved ? `${moved.daddr}${moved.dport !== undefined ? `:${moved.dport}` : ''}` : undefined;
 }
 
 function dropOf(t: NodeTrace | undefined) {
@@ -91,7 +94,7 @@ export function compareTrace(p: Prediction, k: KernelTrace | undefined): { hops:
         kernel = `dnat to ${dn}`;
         differs = p.service.verdict !== 'dnat' || !p.service.candidates.some((c) => `${c.ip}:${c.port}` === dn || c.ip === dn);
       } else if (drop && drop.table.includes('proxy')) {
-        kernel = `${/reject/.test(drop.text) ? 'reject' : 'drop'} in ${drop.table} ${drop.chain}`;
+        kernel = `${/reject/.test(drop.text + drop.chain) ? 'reject' : 'drop'} in ${drop.table} ${drop.chain}`;
         differs = p.service.verdict === 'dnat';
       } else {
         kernel = src ? 'no Service rule matched' : 'packet not seen on the node';
@@ -146,7 +149,7 @@ function kernelVerdict(k: KernelTrace): 'forwarded' | 'rejected' | 'dropped' {
   if (k.sent === 'connected' || k.sent === 'answered') return 'forwarded';
   if (k.sent === 'refused') return 'rejected';
   const drop = k.nodes.map(dropOf).find(Boolean);
-  if (drop) return /reject/.test(drop.text) ? 'rejected' : 'dropped';
+  if (drop) return /reject/.test(drop.text + drop.chain) ? 'rejected' : 'dropped';
   // UDP without an answer and without a drop in any node's trace reached its destination.
   return k.sent === 'no-answer' ? 'forwarded' : 'dropped';
 }
