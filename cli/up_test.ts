@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { rootTestsEnabled, run } from '../host/exec.js';
 import { packageRoot } from './paths.js';
+import { parsePrometheusText } from './promtext.js';
 
 const pexec = promisify(execFile);
 const KUBECTL = '/usr/lib/google-cloud-sdk/bin/kubectl.1.33';
@@ -123,6 +124,25 @@ test('a pod reaches a ClusterIP Service and lands on pods of both nodes; no endp
   const started = Date.now();
   await assert.rejects(kubectl('exec', client, '--', 'curl', '-sS', '--max-time', '5', `http://${nobody}/`), /exit code 7|Couldn't connect|Connection refused/);
   assert.ok(Date.now() - started < 5000, 'refused, not timed out');
+});
+
+test('the Prometheus endpoint of every component scrapes cleanly', { skip }, async () => {
+  const status = JSON.parse(readFileSync(join(home, 'clusters', name, 'status.json'), 'utf8')) as { metrics: string };
+  const paths = (await (await fetch(status.metrics)).text()).trim().split('\n');
+  for (const want of ['apiserver', 'controllers', 'kubelet/node-1', 'proxy/node-1', 'netpol/node-1', 'kubelet/node-2', 'observe']) {
+    assert.ok(paths.includes(`/metrics/${want}`), `missing /metrics/${want} in ${paths.join(' ')}`);
+  }
+  const base = status.metrics.replace(/\/metrics$/, '');
+  const names = new Set<string>();
+  for (const p of paths) {
+    const res = await fetch(base + p);
+    assert.equal(res.status, 200, p);
+    for (const s of parsePrometheusText(await res.text())) names.add(s.name);
+  }
+  // Upstream names where they exist.
+  for (const n of ['apiserver_request_total', 'workqueue_depth', 'kubeproxy_sync_proxy_rules_duration_seconds_count', 'kubelet_running_pods']) {
+    assert.ok(names.has(n), `no ${n}`);
+  }
 });
 
 test('after kill -9 of the daemon, podnet up adopts the same pods with the same IPs', { skip }, async () => {
