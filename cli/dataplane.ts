@@ -159,7 +159,7 @@ export async function startDataPlane(
   stack.push(lb);
 
   progress('Deploying cluster DNS (kube-system/coredns behind kube-dns 10.96.0.10) and the ingress controller');
-  await ensureSystemWorkloads(cp.client, { upstreamDNS: net.internet.dnsIP, inClusterKubeconfig: paths.inClusterKubeconfig });
+  await ensureSystemWorkloads(cp.client, { upstreamDNS: net.internet.dnsIP, inClusterKubeconfig: paths.inClusterKubeconfig, flowSocket: join(paths.dir, 'flows.sock') });
 
   await waitForSystemWorkloads(cp, progress);
 

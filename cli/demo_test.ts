@@ -1,7 +1,8 @@
 // The quick start's demo, checked line by line as root: `podnet up --demo` on 2 nodes, then what it
 // tells the user to try — the policy matrix predicted and measured (they agree), Frontend → Database
 // blocked and explained, a microservice reaching another by DNS name, and the host reaching the
-// backend through 127.0.0.1 → LoadBalancer → Ingress (with a rewrite) → Service → pod.
+// backend through 127.0.0.1 → LoadBalancer → Ingress (with a rewrite) → Service → pod, each step
+// visible in `podnet observe` (DNS and HTTP as L7 flows).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -115,6 +116,12 @@ test('microservices find each other by DNS name through their Service', { skip }
   const { stdout, code } = await podnet('exec', `shop/${user}`, '--', 'curl', '-s', '--max-time', '3', 'http://order:8080/hostname');
   assert.equal(code, 0, stdout);
   assert.match(stdout.trim(), /^order-/);
+  // The cluster DNS reports the lookup as an L7 flow.
+  const flows = await eventually('the DNS query as an L7 flow', async () => {
+    const out = (await podnet('observe', '--protocol', 'dns', '--pod', user)).stdout;
+    return /order\.shop\.svc\.cluster\.local\.\s+NOERROR/.test(out) ? out : undefined;
+  }, 15_000);
+  assert.match(flows, /kube-system\/coredns-/);
 });
 
 test('the host reaches the backend through 127.0.0.1, the LoadBalancer and the Ingress', { skip }, async () => {
@@ -126,6 +133,12 @@ test('the host reaches the backend through 127.0.0.1, the LoadBalancer and the I
     return res.status === 200 && res.body.startsWith('backend-') ? res.body : undefined;
   });
   assert.match(body, /^backend-/);
+  // The ingress reports the request as an L7 flow, with the backend pod it went to.
+  const flows = await eventually('the HTTP request as an L7 flow', async () => {
+    const out = (await podnet('observe', '--protocol', 'http')).stdout;
+    return /shop\/backend-\S+\s.*GET shop\.localtest\/api\/hostname 200/.test(out) ? out : undefined;
+  }, 15_000);
+  assert.ok(flows);
   const miss = await get(`${url}/`, 'unknown.localtest');
   assert.equal(miss.status, 404);
 });

@@ -27,7 +27,7 @@ export function clusterCorefile(upstreamDNS: string): string {
 `;
 }
 
-export function systemObjects(opts: { upstreamDNS: string; inClusterKubeconfig: string }): KubeObject[] {
+export function systemObjects(opts: { upstreamDNS: string; inClusterKubeconfig: string; flowSocket: string }): KubeObject[] {
   const source = `kubeconfig:${opts.inClusterKubeconfig}`;
   return [
     {
@@ -51,7 +51,7 @@ export function systemObjects(opts: { upstreamDNS: string; inClusterKubeconfig: 
               {
                 name: 'coredns',
                 image: 'podnet/coredns',
-                args: ['--source', source, '--corefile-configmap', 'kube-system/coredns'],
+                args: ['--source', source, '--corefile-configmap', 'kube-system/coredns', '--flow-socket', opts.flowSocket],
                 ports: [
                   { name: 'dns', containerPort: 53, protocol: 'UDP' },
                   { name: 'dns-tcp', containerPort: 53, protocol: 'TCP' },
@@ -100,7 +100,7 @@ export function systemObjects(opts: { upstreamDNS: string; inClusterKubeconfig: 
               {
                 name: 'controller',
                 image: 'podnet/ingress',
-                args: ['--source', source, '--listen', '0.0.0.0:80', '--tls-listen', '0.0.0.0:443', '--class', 'podnet', '--publish-service', `${INGRESS_NAMESPACE}/ingress`],
+                args: ['--source', source, '--listen', '0.0.0.0:80', '--tls-listen', '0.0.0.0:443', '--class', 'podnet', '--publish-service', `${INGRESS_NAMESPACE}/ingress`, '--flow-socket', opts.flowSocket],
                 ports: [
                   { name: 'http', containerPort: 80 },
                   { name: 'https', containerPort: 443 },
@@ -128,7 +128,7 @@ export function systemObjects(opts: { upstreamDNS: string; inClusterKubeconfig: 
   ];
 }
 
-export async function ensureSystemWorkloads(client: KubeClient, opts: { upstreamDNS: string; inClusterKubeconfig: string }): Promise<void> {
+export async function ensureSystemWorkloads(client: KubeClient, opts: { upstreamDNS: string; inClusterKubeconfig: string; flowSocket: string }): Promise<void> {
   const { errors } = await applyObjects(client, systemObjects(opts), 'podnet-system');
   if (errors.length) throw new Error(`cannot deploy the cluster's system workloads: ${errors.join('; ')}`);
 }

@@ -1,5 +1,6 @@
 // `podnet ingress serve`: flags → serveIngress, with status writes and Events through the
 // cluster client when the source is a kubeconfig.
+import { hostOf, l7Writer } from '../client/l7sink.js';
 import { parseArgs } from 'node:util';
 import { PodnetError } from '../api/errors.js';
 import { resourceByKind } from '../api/resources.js';
@@ -62,6 +63,7 @@ export async function ingressServeCommand(argv: string[]): Promise<void> {
       'status-address': { type: 'string' },
       'default-backend': { type: 'string' },
       'no-access-log': { type: 'boolean', default: false },
+      'flow-socket': { type: 'string' },
       'metrics-listen': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -73,7 +75,16 @@ export async function ingressServeCommand(argv: string[]): Promise<void> {
   }
   if (!values.source) throw new PodnetError('INGRESS_BAD_FLAG', `ingress: --source is required\n${USAGE}`);
   const { source, client } = await openSource(values.source);
+  // HTTP requests as L7 flows for `podnet observe` (the daemon's sink), when asked.
+  const sink = values['flow-socket'] ? l7Writer(values['flow-socket']) : undefined;
   const server = await serveIngress({
+    ...(sink
+      ? {
+          onRequest: (f: { time: string; client: string; host: string; path: string; method?: string; status: number; latencyMs: number; endpoint?: string }) => {
+            if (f.endpoint) sink.send({ type: 'http', src: hostOf(f.client), dst: hostOf(f.endpoint), host: f.host, path: f.path, method: f.method, status: f.status, latencyMs: Math.round(f.latencyMs * 1000) / 1000, time: f.time });
+          },
+        }
+      : {}),
     source,
     listen: parseHostPort(values.listen!, '--listen'),
     tlsListen: values['tls-listen'] ? parseHostPort(values['tls-listen'], '--tls-listen') : undefined,
@@ -98,6 +109,7 @@ export async function ingressServeCommand(argv: string[]): Promise<void> {
   });
   // Like a pod's termination grace: requests in flight get 10 s to finish.
   await server.close({ graceMs: 10_000 });
+  sink?.close();
   source.stop();
   client?.close();
 }
