@@ -1,22 +1,9 @@
 // A bounded-frequency runner: coalesces bursts of change notifications into syncs at most once
 // per `minIntervalMs`, and runs a sync at least every `maxIntervalMs`. Time comes from an
 // injected clock, so tests drive it without sleeping.
-
-export interface Clock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const realClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => {
-    const t = setTimeout(fn, ms);
-    t.unref?.();
-    return t;
-  },
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-};
+import { realClock, type Clock } from '../client/clock.js';
+// The proxy uses the project's one Clock (tests import FakeClock from here, as before).
+export { FakeClock, realClock, type Clock } from '../client/clock.js';
 
 export interface RunnerOptions {
   readonly minIntervalMs: number;
@@ -113,38 +100,5 @@ export class BoundedFrequencyRunner {
       this.periodic = undefined;
       this.request();
     }, this.opts.maxIntervalMs);
-  }
-}
-
-/** A manual clock for tests: `advance(ms)` fires due timers in order. */
-export class FakeClock implements Clock {
-  private t = 0;
-  private seq = 0;
-  private readonly timers = new Map<number, { at: number; fn: () => void }>();
-  now(): number {
-    return this.t;
-  }
-  setTimeout(fn: () => void, ms: number): unknown {
-    const id = ++this.seq;
-    this.timers.set(id, { at: this.t + ms, fn });
-    return id;
-  }
-  clearTimeout(handle: unknown): void {
-    this.timers.delete(handle as number);
-  }
-  pendingTimers(): number {
-    return this.timers.size;
-  }
-  advance(ms: number): void {
-    const end = this.t + ms;
-    for (;;) {
-      let next: [number, { at: number; fn: () => void }] | undefined;
-      for (const e of this.timers) if (e[1].at <= end && (!next || e[1].at < next[1].at)) next = e;
-      if (!next) break;
-      this.timers.delete(next[0]);
-      this.t = next[1].at;
-      next[1].fn();
-    }
-    this.t = end;
   }
 }
