@@ -24,7 +24,7 @@ export function takeClusterFlags(argv: readonly string[]): { rest: string[]; kub
     if (m[1] === 'name') name = v;
     else kubeconfig = v;
   }
-  const resolved = kubeconfig ?? (name ? clusterPaths(name).kubeconfig : process.env.KUBECONFIG && !name ? process.env.KUBECONFIG : clusterPaths('podnet').kubeconfig);
+  const resolved = kubeconfig ?? (name ? clusterPaths(name).kubeconfig : process.env.KUBECONFIG || clusterPaths('podnet').kubeconfig);
   return { rest, kubeconfig: resolved };
 }
 

@@ -45,7 +45,8 @@ export async function prepareRootlessNamespace(paths: ClusterPaths): Promise<voi
     await runOk('mount', ['-t', 'overlay', 'podnet-etc', '-o', `lowerdir=/etc,upperdir=${upper},workdir=${work}`, '/etc']);
     mkdirSync('/etc/netns', { recursive: true });
   }
-  const relay = spawn(nodeArgv(new URL('../host/relay_main.js', import.meta.url))[0]!, [...nodeArgv(new URL('../host/relay_main.js', import.meta.url)).slice(1), 'dial-server', dialSocket(paths)], {
+  const [node, ...entry] = nodeArgv(new URL('../host/relay_main.js', import.meta.url));
+  const relay = spawn(node!, [...entry, 'dial-server', dialSocket(paths)], {
     stdio: ['pipe', 'ignore', 'inherit'],
   });
   relay.unref();
