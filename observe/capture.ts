@@ -7,6 +7,7 @@ import { parseConntrackEvent } from './conntrack.js';
 import { TraceAssembler, type TraceRecord } from './nfttrace.js';
 import { followLines, type LineProcess } from './lines.js';
 import type { ConntrackRecord } from './conntrack.js';
+import { PROBE_PORT_FIRST, PROBE_PORT_LAST } from './probeplan.js';
 
 export const OBSERVE_TABLE = 'podnet-observe';
 
@@ -18,10 +19,13 @@ export function observeTableScript(): string {
     `table ip ${OBSERVE_TABLE} {`,
     `  chain trace-prerouting {`,
     `    type filter hook prerouting priority -150; policy accept;`,
+    // Latency probes (prober.ts) are not traced: not the cluster's traffic, and not worth the cost.
+    `    tcp sport ${PROBE_PORT_FIRST}-${PROBE_PORT_LAST} return`,
     `    ct state new meta l4proto { tcp, udp, sctp } meta nftrace set 1`,
     `  }`,
     `  chain trace-output {`,
     `    type filter hook output priority -150; policy accept;`,
+    `    tcp sport ${PROBE_PORT_FIRST}-${PROBE_PORT_LAST} return`,
     `    ct state new meta l4proto { tcp, udp, sctp } meta nftrace set 1`,
     `  }`,
     `}`,

@@ -9,6 +9,7 @@ import { rootTestsEnabled, run, runOk } from '../host/exec.js';
 import { cleanupNetnsPrefix, testPrefix } from '../host/testutil.js';
 import { startObserve, type Observe } from './observe.js';
 import { OBSERVE_TABLE } from './capture.js';
+import { isProbePort, PROBE_PORT_FIRST } from './probeplan.js';
 import type { KubeObject } from '../api/types.js';
 import type { Flow, FlowFilter } from './types.js';
 
@@ -112,6 +113,16 @@ test('a policy drop is a dropped flow with the pod and direction from the log pr
   assert.equal(f.direction, 'ingress');
   assert.equal(f.dst.pod, 'server');
   assert.match(f.reason ?? '', /NetworkPolicy \(ingress of shop\/server\)/);
+});
+
+test('connections from the probe source ports are neither flows nor traced drops', { skip }, async () => {
+  // Sent before an ordinary connection: events arrive in order, so once that one is a flow these would be too.
+  await run('curl', ['-s', '-o', '/dev/null', '--max-time', '1', '--local-port', String(PROBE_PORT_FIRST), 'http://10.96.0.20/'], { netns: POD });
+  await run('curl', ['-s', '-o', '/dev/null', '--max-time', '1', '--local-port', String(PROBE_PORT_FIRST + 1), 'http://10.244.1.1:9090/'], { netns: POD });
+  const marker = await dialUntil(['http://10.96.0.21/'], { verdict: 'rejected' }, (f) => f.time > new Date(Date.now() - 5000).toISOString());
+  assert.ok(marker);
+  const probeFlows = obs!.flows({}).filter((f) => isProbePort(f.src.port));
+  assert.deepEqual(probeFlows, []);
 });
 
 test('stopping observe removes its table from the node', { skip }, async () => {

@@ -17,6 +17,9 @@ import { formatIP, nthIP, tryParseCIDR } from '../api/ip.js';
 import type { Flow, FlowFilter } from './types.js';
 import { traceConnection } from './trace.js';
 import type { ProxyPlan } from '../proxy/types.js';
+import { clusterFromNodeNetns, podNetnsName } from '../kubelet/names.js';
+import { isProbePort } from './probeplan.js';
+import { DEFAULT_PROBE_INTERVAL_MS, startProber, type Prober } from './prober.js';
 
 export interface ObserveOptions {
   readonly source: ObjectSource;
@@ -32,6 +35,13 @@ export interface ObserveOptions {
   readonly ringCapacity?: number;
   /** Called with capture errors (a follower exiting); default: stderr. */
   readonly onError?: (message: string) => void;
+  /**
+   * Pod-to-pod latency probes between every pair of nodes (prober.ts), this often; 0 disables.
+   * Default 10 s. They run when nodes are given (real node namespaces named pn-<cluster>-<node>), even without capture.
+   */
+  readonly probeIntervalMs?: number;
+  /** A probe without a handshake after this long fails as `timeout`. Default 1 s. */
+  readonly probeTimeoutMs?: number;
   /** Answers /api/trace and the map's trace view (`observe/trace.ts` wires this). */
   readonly trace?: (from: string, to: string) => Promise<unknown>;
 }
@@ -43,6 +53,17 @@ export interface Observe {
   /** Adds a flow as if a node had seen it (tests, and components without a kernel view). */
   inject(flow: Flow): void;
   readonly hub: FlowHub;
+  /** The latency prober, when probes run. */
+  readonly prober?: Prober;
+}
+
+/** The cluster name behind the node namespaces, when they follow podnet's naming (else no probes). */
+function clusterOf(nodes: ObserveOptions['nodes']): string | undefined {
+  try {
+    return nodes[0] ? clusterFromNodeNetns(nodes[0].netns, nodes[0].name) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function startObserve(opts: ObserveOptions): Promise<Observe> {
@@ -114,12 +135,15 @@ export async function startObserve(opts: ObserveOptions): Promise<Observe> {
                 if (started.size > 65_536) started.clear();
                 started.set(rec.id, rec.timeMs);
               }
+              // Latency probes use reserved source ports; they are not the cluster's traffic.
+              if (isProbePort(rec.orig.sport) && rec.proto === 'tcp') return;
               const t0 = rec.id ? started.get(rec.id) : undefined;
               if (rec.type === 'DESTROY' && rec.id) started.delete(rec.id);
               const f = flowFromConntrack(node.name, rec, getIndex(), t0);
               if (f) add(f);
             },
             trace(rec) {
+              if (isProbePort(rec.packet.sport)) return;
               const f = flowFromTrace(node.name, rec, getIndex(), Date.now());
               if (f) add(f);
             },
@@ -133,6 +157,18 @@ export async function startObserve(opts: ObserveOptions): Promise<Observe> {
     }
   }
 
+  const probeEvery = opts.probeIntervalMs ?? DEFAULT_PROBE_INTERVAL_MS;
+  const cluster = clusterOf(opts.nodes);
+  const prober = probeEvery > 0 && cluster !== undefined ? startProber({
+    pods: () => inf.pods.list(),
+    nodes: opts.nodes.map((n) => n.name),
+    podNetns: (uid) => podNetnsName(cluster, uid),
+    intervalMs: probeEvery,
+    ...(opts.probeTimeoutMs !== undefined ? { timeoutMs: opts.probeTimeoutMs } : {}),
+    metrics: hub.metrics,
+  }) : undefined;
+  const stopProbes = async () => prober?.stop();
+
   const ingestL7 = (line: string) => add(flowFromL7(line, getIndex()));
   const server = createObserveServer({
     hub,
@@ -142,6 +178,7 @@ export async function startObserve(opts: ObserveOptions): Promise<Observe> {
       return () => listeners.delete(fn);
     },
     ingestL7,
+    probes: () => ({ intervalMs: prober ? probeEvery : 0, results: prober?.results() ?? [] }),
     matrix: (port, protocol, namespace) => policyMatrix(policyInput(), port, parseProtocol(protocol) ?? 'TCP', namespace),
     explain: (from, to, port, protocol) => explainPair(policyInput(), from, to, port, parseProtocol(protocol) ?? 'TCP'),
     trace: opts.trace ?? ((from, to) => traceConnection({
@@ -168,6 +205,7 @@ export async function startObserve(opts: ObserveOptions): Promise<Observe> {
     });
   } catch (err) {
     await stopAll();
+    await stopProbes();
     await sink?.close();
     throw err;
   }
@@ -177,7 +215,9 @@ export async function startObserve(opts: ObserveOptions): Promise<Observe> {
     hub,
     flows: (filter = {}) => hub.flows(filter),
     inject: add,
+    ...(prober ? { prober } : {}),
     async stop() {
+      await stopProbes();
       for (const off of offs) off();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

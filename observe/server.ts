@@ -19,6 +19,8 @@ export interface ServerDeps {
   /** Subscribes to object changes; returns an unsubscribe function. */
   onTopologyChange(fn: () => void): () => void;
   ingestL7(line: string): void;
+  /** The latest latency probe per node pair (prober.ts). */
+  probes?(): { intervalMs: number; results: readonly unknown[] };
   matrix(port: number, protocol: string, namespace?: string): PolicyMatrix;
   explain(from: string, to: string, port: number, protocol: string): Decision | undefined;
   trace?(from: string, to: string): Promise<unknown>;
@@ -132,6 +134,8 @@ export function createObserveServer(deps: ServerDeps): Server {
         });
         return json(res, errors.length && !accepted ? 400 : 200, { accepted, errors });
       }
+      case '/api/probes':
+        return json(res, 200, deps.probes?.() ?? { intervalMs: 0, results: [] });
       case '/api/matrix':
         return json(res, 200, deps.matrix(Number(q('port') ?? 80), q('protocol') ?? 'TCP', q('namespace') ?? undefined));
       case '/api/explain': {
