@@ -20,6 +20,7 @@ import { podNetnsName } from '../kubelet/names.js';
 import { startObserve, type Observe } from './observe.js';
 import type { Flow } from './types.js';
 import type { TraceReport } from './trace.js';
+import { screenshotDir } from './shots.js';
 
 const pexec = promisify(execFile);
 
@@ -237,7 +238,7 @@ test('the map shows the cluster and a flow after traffic', { skip: skip || (exis
     });
     await run('curl', ['-s', '-o', '/dev/null', '--max-time', '1', `http://${web}/`], { netns: netnsOf.get('default/client')! });
     await page.locator('#flows tr', { hasText: 'default/client' }).filter({ hasText: 'FORWARDED' }).first().waitFor();
-    await page.screenshot({ path: join(packageRoot(), 'observe', 'screenshots', 'live-cluster.png'), fullPage: true });
+    await page.screenshot({ path: join(screenshotDir(), 'live-cluster.png'), fullPage: true });
   } finally {
     await ctx?.close();
     rmSync(profile, { recursive: true, force: true });

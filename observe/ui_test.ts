@@ -1,29 +1,23 @@
 // The map in a real headless Chromium (playwright-core): pods and Services from the source appear,
 // a pod applied later appears live, flows pushed into observe are drawn (drops dashed and labelled),
 // details, the policy matrix with its explanation, and a trace drawn on the map. Screenshots go to
-// observe/screenshots/ for the docs.
+// observe/screenshots/ for the docs only with PODNET_SCREENSHOTS=1 (shots.ts).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { MemorySource } from '../client/memory.js';
 import { startObserve, type Observe } from './observe.js';
 import { sampleObjects } from './testdata.js';
+import { screenshotDir } from './shots.js';
 import type { Flow } from './types.js';
 import type { KubeObject } from '../api/types.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed: skipping the browser test`;
-/** observe/screenshots in the checkout, from observe/ (tsx) or dist/observe/ (npm test). */
-function shotsDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
-  return join(dir, 'observe', 'screenshots');
-}
-const shotDir = shotsDir();
+const shotDir = screenshotDir();
 
 export const BROWSER_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
@@ -42,7 +36,6 @@ function flow(over: Partial<Flow>): Flow {
 
 before(async () => {
   if (skip) return;
-  mkdirSync(shotDir, { recursive: true });
   for (const o of sampleObjects()) source.apply(o);
   obs = await startObserve({ source, nodes: [], listen: { host: '127.0.0.1', port: 0 }, capture: false });
   ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: BROWSER_ARGS, viewport: { width: 1400, height: 900 } });
