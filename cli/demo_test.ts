@@ -7,26 +7,19 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import http from 'node:http';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { rootTestsEnabled } from '../host/exec.js';
-import { packageRoot } from './paths.js';
 import { readStatus } from './daemonctl.js';
 import { clusterPaths } from './paths.js';
+import { clusterSkip, testCluster, waitFor } from './testing/cluster.js';
 
 const pexec = promisify(execFile);
-const KUBECTL = '/usr/lib/google-cloud-sdk/bin/kubectl.1.33';
-const skip = !rootTestsEnabled() ? 'needs root' : !existsSync(KUBECTL) ? 'kubectl 1.33 not installed' : false;
-const name = `d${Math.random().toString(36).slice(2, 8)}`;
-const home = mkdtempSync(join(tmpdir(), 'podnet-demo-'));
+const skip = clusterSkip();
+const cluster = testCluster({ prefix: 'd', podnetTimeoutMs: 240_000 });
+const { name, env, bin, port, kubectl } = cluster;
 // The test reads the cluster's status.json through the same paths podnet uses.
-process.env.PODNET_HOME = home;
-const env = { ...process.env };
-const bin = join(packageRoot(), 'bin', 'podnet');
-const port = String(20000 + Math.floor(Math.random() * 20000));
+process.env.PODNET_HOME = cluster.home;
 
+/** `podnet COMMAND --name <cluster> ARGS…`, with its exit code instead of a rejection. */
 async function podnet(...args: string[]): Promise<{ stdout: string; code: number }> {
   try {
     const [command, ...rest] = args;
@@ -38,24 +31,7 @@ async function podnet(...args: string[]): Promise<{ stdout: string; code: number
   }
 }
 
-async function kubectl(...args: string[]): Promise<string> {
-  return (await pexec(KUBECTL, ['--kubeconfig', join(home, 'clusters', name, 'kubeconfig'), ...args], { timeout: 60_000 })).stdout;
-}
-
-async function eventually<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
+const eventually = <T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 90_000) => waitFor(what, fn, timeoutMs, 300);
 
 /** GET with a Host header (fetch() drops Host: it is a forbidden header name in the Fetch spec). */
 function get(url: string, host: string): Promise<{ status: number; body: string }> {
@@ -85,11 +61,7 @@ before(async () => {
   });
 });
 
-after(async () => {
-  if (skip) return;
-  await pexec(process.execPath, [bin, 'down', '--name', name], { env, timeout: 120_000 }).catch(() => {});
-  rmSync(home, { recursive: true, force: true });
-});
+after(() => cluster.destroy(!skip));
 
 test('the demo prints what to try, naming real pods', { skip }, () => {
   assert.match(upOutput, /Try:/);

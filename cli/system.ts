@@ -3,29 +3,10 @@
 // controller (podnet-ingress/controller behind a LoadBalancer Service, IngressClass "podnet").
 import type { KubeObject } from '../api/types.js';
 import type { KubeClient } from '../client/kube.js';
+import { inClusterCorefile } from '../dns/incluster.js';
 import { applyObjects } from './apply.js';
 
 export const INGRESS_NAMESPACE = 'podnet-ingress';
-
-export function clusterCorefile(upstreamDNS: string): string {
-  return `.:53 {
-    errors
-    health :8080
-    ready :8181
-    kubernetes cluster.local in-addr.arpa ip6.arpa {
-        pods insecure
-        fallthrough in-addr.arpa ip6.arpa
-        ttl 30
-    }
-    prometheus :9153
-    forward . ${upstreamDNS}
-    cache 30
-    loop
-    reload
-    loadbalance
-}
-`;
-}
 
 export function systemObjects(opts: { upstreamDNS: string; inClusterKubeconfig: string; flowSocket: string }): KubeObject[] {
   const source = `kubeconfig:${opts.inClusterKubeconfig}`;
@@ -34,7 +15,7 @@ export function systemObjects(opts: { upstreamDNS: string; inClusterKubeconfig: 
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { name: 'coredns', namespace: 'kube-system' },
-      data: { Corefile: clusterCorefile(opts.upstreamDNS) },
+      data: { Corefile: inClusterCorefile(opts.upstreamDNS) },
     },
     {
       apiVersion: 'apps/v1',

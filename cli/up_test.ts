@@ -5,49 +5,17 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { rootTestsEnabled, run } from '../host/exec.js';
-import { packageRoot } from './paths.js';
+import { run } from '../host/exec.js';
 import { parsePrometheusText } from './promtext.js';
+import { KUBECTL, clusterSkip, testCluster, waitFor } from './testing/cluster.js';
 
 const pexec = promisify(execFile);
-const KUBECTL = '/usr/lib/google-cloud-sdk/bin/kubectl.1.33';
-const skip = !rootTestsEnabled() ? 'needs root' : !existsSync(KUBECTL) ? 'kubectl 1.33 not installed' : false;
-
-const name = `t${Math.random().toString(36).slice(2, 8)}`;
-const home = mkdtempSync(join(tmpdir(), 'podnet-up-'));
-const env = { ...process.env, PODNET_HOME: home };
-const bin = join(packageRoot(), 'bin', 'podnet');
-const kubeconfig = join(home, 'clusters', name, 'kubeconfig');
-const port = String(20000 + Math.floor(Math.random() * 20000));
-
-async function podnet(...args: string[]): Promise<string> {
-  const { stdout } = await pexec(process.execPath, [bin, ...args], { env, timeout: 180_000 });
-  return stdout;
-}
-
-async function kubectl(...args: string[]): Promise<string> {
-  const { stdout } = await pexec(KUBECTL, ['--kubeconfig', kubeconfig, ...args], { timeout: 60_000 });
-  return stdout;
-}
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const skip = clusterSkip();
+const cluster = testCluster();
+const { name, home, kubeconfig, port, podnet, kubectl } = cluster;
 
 const manifest = `
 apiVersion: apps/v1
@@ -97,11 +65,7 @@ before(async () => {
   await podnet('up', '--name', name, '--nodes', '2', '--port', port, '--ui-port', '0');
 });
 
-after(async () => {
-  if (skip) return;
-  await podnet('down', '--name', name).catch(() => {});
-  rmSync(home, { recursive: true, force: true });
-});
+after(() => cluster.destroy(!skip));
 
 test('a pod reaches a ClusterIP Service and lands on pods of both nodes; no endpoints is refused at once', { skip }, async () => {
   await pexec('bash', ['-c', `cat <<'EOF' | ${KUBECTL} --kubeconfig ${kubeconfig} apply -f -\n${manifest}\nEOF`]);
