@@ -1,17 +1,19 @@
 // serveIngress: watches the objects, keeps a compiled RouteTable (recompiled off to the side
 // and swapped in one assignment, so a request always sees one whole table), and serves HTTP and
 // HTTPS with it. Ports open only after the first full sync.
-import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import net, { type AddressInfo, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { cidrContains, tryParseIP } from '../api/ip.js';
 import type { EndpointSlice, Ingress, IngressClass, KubeObject, Secret, Service } from '../api/types.js';
 import { R, type ObjectSource } from '../client/source.js';
+import { clientAddress, nextRequestId, recorder, type Flow } from './access.js';
 import { Balancer, chooseBackend, cookieValueFor, readCookie } from './balance.js';
 import type { Endpoint, ServiceRef } from './backends.js';
 import { planRoutes, type Described, type LoadBalancerIngress, type RoutePlan } from './compile.js';
+import { FastEngine } from './fast.js';
+import { fastPlanner } from './fastplan.js';
 import { checkBasic } from './htpasswd.js';
 import { Limits } from './limits.js';
 import { ingressMetrics } from './metrics.js';
@@ -22,26 +24,15 @@ import { relayUpgrade } from './upgrade.js';
 import { expandTarget, modifyPath, withQuery } from './rewrite.js';
 import { ContextCache, certFor, selfSignedCert } from './tls.js';
 import { hostTableFor, lookup, type Match, type RouteTable } from './table.js';
+import { UpstreamPool } from './upstream.js';
+
+export type { Flow } from './access.js';
 
 export interface StatusWriter {
   updateIngressStatus(ingress: Ingress, loadBalancer: readonly LoadBalancerIngress[]): Promise<void> | void;
   recordEvent(object: Described, type: 'Normal' | 'Warning', reason: string, message: string): void;
   /** Gateway API statuses (GatewayClass, Gateway, HTTPRoute); optional. */
   updateStatus?(object: KubeObject, status: Record<string, unknown>): Promise<void> | void;
-}
-
-export interface Flow {
-  readonly time: string;
-  readonly client: string;
-  readonly host: string;
-  readonly path: string;
-  readonly method: string;
-  readonly status: number;
-  readonly latencyMs: number;
-  readonly ingress: string;
-  readonly service: string;
-  readonly endpoint: string;
-  readonly requestId: string;
 }
 
 export interface ServeOptions {
@@ -62,6 +53,11 @@ export interface ServeOptions {
   readonly metricsListen?: { host: string; port: number };
   /** The certificate for names no Secret covers; generated when absent. */
   readonly defaultCert?: { cert: string; key: string };
+  /**
+   * Plain-HTTP listener: 'fast' (default) parses HTTP/1.1 itself and hands what it does not
+   * carry to Node's http pipeline mid-connection; 'node' uses only Node's http pipeline.
+   */
+  readonly engine?: 'fast' | 'node';
 }
 
 export interface ReloadStats {
@@ -85,18 +81,8 @@ export interface IngressServer {
 
 const MAX_ATTEMPTS = 3;
 
-// Request IDs: a random per-process prefix plus a counter, 32 hex digits like ingress-nginx's;
-// drawing 16 random bytes per request cost ~4% of the CPU under load.
-const ID_PREFIX = randomBytes(8).toString('hex');
-let idSeq = 0;
-function nextRequestId(): string {
-  idSeq = (idSeq + 1) % 0x1_0000_0000_0000;
-  return ID_PREFIX + idSeq.toString(16).padStart(16, '0');
-}
-
 function clientIP(sock: Socket): string {
-  const a = sock.remoteAddress ?? '';
-  return a.startsWith('::ffff:') ? a.slice(7) : a;
+  return clientAddress(sock.remoteAddress);
 }
 
 const GATEWAY_API = 'gateway.networking.k8s.io/v1';
@@ -131,10 +117,12 @@ export async function serveIngress(opts: ServeOptions): Promise<IngressServer> {
   const metrics = ingressMetrics();
   const balancer = new Balancer();
   const agents = new Agents();
+  const pool = new UpstreamPool();
   const limits = new Limits();
   const contexts = new ContextCache();
   const defaultCert = opts.defaultCert ?? selfSignedCert(['podnet-ingress-default']);
   const accessLog = opts.accessLog === false ? undefined : opts.accessLog ?? ((l: string) => process.stdout.write(l + '\n'));
+  const record = recorder(metrics, accessLog, opts.onRequest);
   const emitted = new Set<string>();
   const statusWritten = new Map<string, string>();
   let stats: ReloadStats = { reloads: 0, lastReloadMs: 0, routes: 0, served: 0 };
@@ -205,6 +193,7 @@ export async function serveIngress(opts: ServeOptions): Promise<IngressServer> {
       }
       for (const b of current.defaultRoute?.backends ?? []) for (const e of b.backend.endpoints) live.add(e.key);
       agents.retain(live);
+      pool.retain(live);
       const ms = performance.now() - t0;
       stats = { reloads: stats.reloads + 1, lastReloadMs: ms, routes: current.routeCount, served: p.served.length };
       metrics.reloads.inc({ result: 'success' });
@@ -258,17 +247,12 @@ export async function serveIngress(opts: ServeOptions): Promise<IngressServer> {
     res.setHeader('server', SERVER_HEADER);
     res.once('close', () => {
       releaseConn?.();
-      const latencyMs = performance.now() - t0;
-      const owner = match?.route.owner;
-      const ingress = owner ? `${owner.name}` : '';
-      const namespace = owner?.namespace ?? '';
-      const status = res.statusCode;
-      const svcName = service.slice(service.indexOf('/') + 1);
-      metrics.requests.inc({ ingress, namespace, service: svcName, status: String(status), method });
-      metrics.duration.observe({ ingress, namespace, service: svcName, method }, latencyMs / 1000);
-      if (!accessLog && !opts.onRequest) return;
-      accessLog?.(`${client} - - [${new Date().toISOString()}] "${method} ${url} HTTP/${req.httpVersion}" ${status} ${res.getHeader('content-length') ?? '-'} "${req.headers.referer ?? '-'}" "${req.headers['user-agent'] ?? '-'}" ${(latencyMs / 1000).toFixed(3)} [${namespace}-${ingress}] ${endpoint || '-'} ${requestId}`);
-      opts.onRequest?.({ time: new Date().toISOString(), client, host: hostname, path, method, status, latencyMs, ingress: owner ? `${namespace}/${ingress}` : '', service, endpoint, requestId });
+      const len = res.getHeader('content-length');
+      record({
+        t0, client, host: hostname, path, method, url, httpVersion: req.httpVersion, status: res.statusCode,
+        contentLength: len === undefined ? undefined : String(len), referer: req.headers.referer, userAgent: req.headers['user-agent'],
+        owner: match?.route.owner, service, endpoint, requestId,
+      });
     });
 
     const facts = { method, headers: req.headers, query: query ? new URLSearchParams(query) : undefined, secure };
@@ -453,7 +437,38 @@ export async function serveIngress(opts: ServeOptions): Promise<IngressServer> {
   const httpServer = http.createServer({ keepAliveTimeout: 75_000, headersTimeout: 60_000, requestTimeout: 0 }, handle(false));
   httpServer.on('upgrade', handleUpgrade(false));
   httpServer.on('clientError', (_err, sock: Socket) => { if (sock.writable) sock.end('HTTP/1.1 400 Bad Request\r\n\r\n'); else sock.destroy(); });
-  const servers: http.Server[] = [httpServer];
+  const servers: http.Server[] = [];
+
+  // The fast engine owns the plain-HTTP port; httpServer never listens then and only receives
+  // the connections the engine hands over (tracked here, since Node tracks only its own).
+  const useFast = (opts.engine ?? 'fast') === 'fast';
+  const handedOff = new Set<Socket>();
+  const busy = new Set<Socket>();
+  const engine = new FastEngine({
+    pool,
+    plan: fastPlanner({
+      table: () => current,
+      httpsPort: () => ports.https,
+      balancer,
+      record,
+      connectError: (namespace, service) => metrics.connectErrors.inc({ namespace, service }),
+    }),
+    handoff: (sock, buffered) => {
+      handedOff.add(sock);
+      sock.once('close', () => { handedOff.delete(sock); busy.delete(sock); });
+      sock.pause();
+      sock.unshift(buffered);
+      httpServer.emit('connection', sock);
+      process.nextTick(() => sock.resume());
+    },
+  });
+  const fastServer = useFast ? net.createServer({ allowHalfOpen: true, noDelay: true }, engine.accept) : undefined;
+  if (useFast) {
+    httpServer.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+      busy.add(req.socket);
+      res.once('close', () => busy.delete(req.socket));
+    });
+  } else servers.push(httpServer);
   let httpsServer: https.Server | undefined;
   if (opts.tlsListen) {
     httpsServer = https.createServer(
@@ -474,7 +489,7 @@ export async function serveIngress(opts: ServeOptions): Promise<IngressServer> {
     servers.push(httpsServer);
   }
 
-  const listen = (s: http.Server, l: { host: string; port: number }): Promise<number> =>
+  const listen = (s: net.Server, l: { host: string; port: number }): Promise<number> =>
     new Promise((resolve, reject) => {
       s.once('error', reject);
       s.listen(l.port, l.host, () => {
@@ -497,11 +512,12 @@ export async function serveIngress(opts: ServeOptions): Promise<IngressServer> {
     servers.push(metricsServer);
   }
   try {
-    ports.http = await listen(httpServer, opts.listen);
+    ports.http = await listen(fastServer ?? httpServer, opts.listen);
     if (httpsServer && opts.tlsListen) ports.https = await listen(httpsServer, opts.tlsListen);
     if (metricsServer && opts.metricsListen) ports.metrics = await listen(metricsServer, opts.metricsListen);
   } catch (err) {
     for (const s of servers) s.close();
+    fastServer?.close();
     for (const u of unsubs) u();
     throw err;
   }
@@ -515,6 +531,13 @@ export async function serveIngress(opts: ServeOptions): Promise<IngressServer> {
     close: async (o = {}) => {
       for (const u of unsubs) u();
       const grace = o.graceMs ?? 0;
+      const fastClosed = fastServer && new Promise<void>((resolve) => fastServer.close(() => resolve()));
+      engine.close(grace);
+      for (const sock of handedOff) {
+        if (grace <= 0 || !busy.has(sock)) sock.destroy();
+        else setTimeout(() => sock.destroy(), grace).unref();
+      }
+      await fastClosed;
       await Promise.all(servers.map((s) => new Promise<void>((resolve) => {
         // Stop accepting, let requests in flight finish for up to graceMs, then cut the rest.
         s.close(() => resolve());
@@ -523,6 +546,7 @@ export async function serveIngress(opts: ServeOptions): Promise<IngressServer> {
         else setTimeout(() => s.closeAllConnections(), grace).unref();
       })));
       agents.destroy();
+      pool.destroy();
     },
   };
 }

@@ -1,0 +1,142 @@
+// HTTP/1.1 message heads for the fast engine, parsed strictly: request line or status line plus
+// header lines up to the empty line. Anything ambiguous (bare LF, obs-fold, a space before the
+// colon, two Hosts, Content-Length with Transfer-Encoding, differing Content-Lengths) is refused
+// rather than guessed at, because a proxy that reads a message differently from its upstream is
+// how requests get smuggled.
+
+/** Like Node's default maxHeaderSize: a longer request head is answered 431. */
+export const MAX_REQUEST_HEAD = 16 * 1024;
+/** A longer upstream response head is a 502. */
+export const MAX_RESPONSE_HEAD = 64 * 1024;
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const REQUEST_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) ([\x21-\x7e\x80-\xff]+) HTTP\/1\.([01])$/;
+const STATUS_LINE = /^HTTP\/1\.([01]) ([1-9]\d\d)(?: ([\t\x20-\x7e\x80-\xff]*))?$/;
+const BAD_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
+const DIGITS = /^\d{1,15}$/;
+const BARE_CR_LF = /[^\r]\n|\r[^\n]|^\n|\r$/;
+
+export interface Fields {
+  /** Header names as sent and their values without surrounding whitespace, in order. */
+  readonly names: string[];
+  readonly values: string[];
+  /** Lower-cased name → value; repeated fields joined with ", ". */
+  readonly map: Record<string, string>;
+  /** -1 when absent. */
+  readonly contentLength: number;
+  readonly chunked: boolean;
+  /** A transfer-coding other than plain "chunked" (only the full pipeline decodes those). */
+  readonly otherCoding: boolean;
+  /** Lower-cased tokens of the Connection field. */
+  readonly connection: readonly string[];
+}
+
+export interface RequestHead extends Fields {
+  readonly method: string;
+  readonly target: string;
+  readonly minor: 0 | 1;
+  /** Bytes of the head, the final empty line included. */
+  readonly length: number;
+}
+
+export interface ResponseHead extends Fields {
+  readonly status: number;
+  readonly reason: string;
+  readonly minor: 0 | 1;
+  readonly length: number;
+}
+
+export class HeadError extends Error {
+  constructor(readonly status: 400 | 431 | 502, message: string) {
+    super(`ingress: ${message}`);
+  }
+}
+
+/** Where the head ends (index after "\r\n\r\n"), or -1 when it has not all arrived. */
+function headEnd(buf: Buffer, from: number): number {
+  const i = buf.indexOf('\r\n\r\n', from, 'latin1');
+  return i === -1 ? -1 : i + 4;
+}
+
+function parseFields(lines: string[], bad: 400 | 502): Fields {
+  const names: string[] = [];
+  const values: string[] = [];
+  const map: Record<string, string> = Object.create(null) as Record<string, string>;
+  let contentLength = -1;
+  let te: string | undefined;
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    const colon = line.indexOf(':');
+    if (colon <= 0) throw new HeadError(bad, `malformed header line ${JSON.stringify(line.slice(0, 64))}`);
+    const name = line.slice(0, colon);
+    if (!TOKEN.test(name)) throw new HeadError(bad, `invalid header name ${JSON.stringify(name.slice(0, 64))}`);
+    const value = line.slice(colon + 1).trim();
+    if (BAD_VALUE.test(value)) throw new HeadError(bad, `control character in header ${JSON.stringify(name)}`);
+    const lower = name.toLowerCase();
+    names.push(name);
+    values.push(value);
+    const prev = map[lower];
+    if (lower === 'content-length') {
+      if (!DIGITS.test(value)) throw new HeadError(bad, `invalid Content-Length ${JSON.stringify(value.slice(0, 32))}`);
+      const n = Number(value);
+      if (contentLength !== -1 && n !== contentLength) throw new HeadError(bad, 'differing Content-Length fields');
+      contentLength = n;
+      map[lower] = value;
+      continue;
+    }
+    if (lower === 'transfer-encoding') te = te === undefined ? value : `${te}, ${value}`;
+    map[lower] = prev === undefined ? value : `${prev}, ${value}`;
+  }
+  if (te !== undefined && contentLength !== -1) throw new HeadError(bad, 'both Content-Length and Transfer-Encoding');
+  const coding = te?.toLowerCase();
+  const conn = map['connection'];
+  return {
+    names, values, map, contentLength,
+    chunked: coding === 'chunked',
+    otherCoding: coding !== undefined && coding !== 'chunked',
+    connection: conn === undefined ? [] : conn.toLowerCase().split(',').map((s) => s.trim()).filter(Boolean),
+  };
+}
+
+/**
+ * The request head at the start of `buf`: undefined while incomplete, a HeadError (400, or 431
+ * over MAX_REQUEST_HEAD) when it can never be valid.
+ */
+export function parseRequestHead(buf: Buffer): RequestHead | HeadError | undefined {
+  // Empty lines before a request line are tolerated (RFC 9112 §2.2), nothing else is.
+  let start = 0;
+  while (start + 1 < buf.length && buf[start] === 13 && buf[start + 1] === 10) start += 2;
+  const end = headEnd(buf, start);
+  if (end === -1) return buf.length - start > MAX_REQUEST_HEAD ? new HeadError(431, 'request head too large') : undefined;
+  if (end - start > MAX_REQUEST_HEAD) return new HeadError(431, 'request head too large');
+  const text = buf.toString('latin1', start, end - 4);
+  if (BARE_CR_LF.test(text)) return new HeadError(400, 'bare CR or LF in the request head');
+  const lines = text.split('\r\n');
+  const m = REQUEST_LINE.exec(lines[0]!);
+  if (!m) return new HeadError(400, `malformed request line ${JSON.stringify(lines[0]!.slice(0, 64))}`);
+  try {
+    const f = parseFields(lines, 400);
+    return { ...f, method: m[1]!, target: m[2]!, minor: m[3] === '1' ? 1 : 0, length: end };
+  } catch (err) {
+    if (err instanceof HeadError) return err;
+    throw err;
+  }
+}
+
+/** The response head at the start of `buf`; undefined while incomplete; HeadError(502) when malformed. */
+export function parseResponseHead(buf: Buffer): ResponseHead | HeadError | undefined {
+  const end = headEnd(buf, 0);
+  if (end === -1) return buf.length > MAX_RESPONSE_HEAD ? new HeadError(502, 'upstream response head too large') : undefined;
+  const text = buf.toString('latin1', 0, end - 4);
+  if (BARE_CR_LF.test(text)) return new HeadError(502, 'bare CR or LF in the upstream response head');
+  const lines = text.split('\r\n');
+  const m = STATUS_LINE.exec(lines[0]!);
+  if (!m) return new HeadError(502, `malformed upstream status line ${JSON.stringify(lines[0]!.slice(0, 64))}`);
+  try {
+    const f = parseFields(lines, 502);
+    return { ...f, status: Number(m[2]), reason: m[3] ?? '', minor: m[1] === '1' ? 1 : 0, length: end };
+  } catch (err) {
+    if (err instanceof HeadError) return err;
+    throw err;
+  }
+}
