@@ -21,6 +21,8 @@ import { startObserve, type Observe } from './observe.js';
 import type { Flow } from './types.js';
 import type { TraceReport } from './trace.js';
 import { screenshotDir } from './shots.js';
+import type { ProbeResult } from './prober.js';
+import { parsePrometheusText, type Sample } from '../cli/promtext.js';
 
 const pexec = promisify(execFile);
 
@@ -90,6 +92,10 @@ spec:
 
 let source: ObjectSource | undefined;
 let obs: Observe | undefined;
+/** A second observe on the same cluster probing every 300 ms (the daemon's probes every 10 s), without capture. */
+let probeObs: Observe | undefined;
+let probeSource: ObjectSource | undefined;
+let nodeNames: string[] = [];
 let url = '';
 const netnsOf = new Map<string, string>();
 const ipOf = new Map<string, string>();
@@ -157,6 +163,9 @@ before(async () => {
     const eps = await kubectl('get', 'endpointslices', '-n', 'shop', '-l', 'kubernetes.io/service-name=web', '-o', 'jsonpath={.items[*].endpoints[*].addresses[0]}');
     return eps.trim().split(/\s+/).length === 2 ? true : undefined;
   });
+  nodeNames = status.nodes.map((n) => n.name);
+  probeSource = kubeSource(new KubeClient(loadKubeconfig(kubeconfig)));
+  probeObs = await startObserve({ source: probeSource, nodes: status.nodes, listen: { host: '127.0.0.1', port: 0 }, capture: false, probeIntervalMs: 300 });
   if (status.ui) {
     // The daemon runs observe itself (the lead wires it): test that one.
     url = status.ui;
@@ -170,6 +179,8 @@ before(async () => {
 after(async () => {
   await obs?.stop();
   source?.stop();
+  await probeObs?.stop();
+  probeSource?.stop();
   if (skip) return;
   await podnet('down', '--name', name).catch(() => {});
   rmSync(home, { recursive: true, force: true });
@@ -243,4 +254,62 @@ test('the map shows the cluster and a flow after traffic', { skip: skip || (exis
     await ctx?.close();
     rmSync(profile, { recursive: true, force: true });
   }
+});
+
+async function probes(base: string): Promise<{ intervalMs: number; results: ProbeResult[] }> {
+  return (await (await fetch(new URL('/api/probes', base))).json()) as { intervalMs: number; results: ProbeResult[] };
+}
+
+async function samples(base: string, name: string): Promise<Sample[]> {
+  return parsePrometheusText(await (await fetch(new URL('/metrics', base))).text()).filter((s) => s.name === name);
+}
+
+const allPairs = () => nodeNames.flatMap((s) => nodeNames.map((d) => `${s}→${d}`)).sort();
+
+test('latency probes measure every ordered node pair from inside pods', { skip }, async () => {
+  const ok = await waitFor('a successful probe of every node pair', async () => {
+    const r = (await probes(probeObs!.url)).results.filter((x) => x.ok);
+    return r.length === nodeNames.length ** 2 ? r : undefined;
+  }, 30_000);
+  assert.deepEqual(ok.map((r) => `${r.srcNode}→${r.dstNode}`).sort(), allPairs());
+  for (const r of ok) assert.ok(r.latencyMs! > 0 && r.latencyMs! < 1000, JSON.stringify(r));
+  const counts = await samples(probeObs!.url, 'podnet_pod_probe_latency_seconds_count');
+  assert.deepEqual(counts.filter((c) => c.value >= 1).map((c) => `${c.labels.src_node}→${c.labels.dst_node}`).sort(), allPairs());
+  // The daemon's own observe probes too (default interval); its first rounds may predate the pods.
+  const daemon = await waitFor('the daemon\'s probes of every node pair', async () => {
+    const p = await probes(url);
+    return p.results.filter((x) => x.ok).length === nodeNames.length ** 2 ? p : undefined;
+  }, 30_000);
+  assert.equal(daemon.intervalMs, 10_000);
+});
+
+test('a destination pod behind a default-deny NetworkPolicy turns its probes into timeouts', { skip }, async () => {
+  const results = (await probes(probeObs!.url)).results;
+  // A namespace whose pods no other policy admits (shop's web pods admit the client).
+  const target = results.find((r) => !r.dst.startsWith('shop/'));
+  assert.ok(target, JSON.stringify(results));
+  const ns = target.dst.split('/')[0]!;
+  const deny = `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: probe-deny, namespace: ${ns}}\nspec: {podSelector: {}, policyTypes: [Ingress]}\n`;
+  await pexec('bash', ['-c', `cat <<'EOF' | ${KUBECTL} --kubeconfig ${kubeconfig} apply -f -\n${deny}EOF`]);
+  try {
+    // From the other nodes' pods; the pod's probe of itself stays on its own loopback, which no policy governs.
+    const blocked = await waitFor(`timeouts towards ${target.dst}`, async () => {
+      const r = (await probes(probeObs!.url)).results.filter((x) => x.dst === target.dst && x.src !== target.dst);
+      return r.length === nodeNames.length - 1 && r.every((x) => !x.ok && x.outcome === 'timeout') ? r : undefined;
+    }, 30_000).catch(async (err: Error) => {
+      throw new Error(`${err.message}; probes: ${JSON.stringify((await probes(probeObs!.url)).results)}; policies: ${await kubectl('get', 'networkpolicy', '-A')}`);
+    });
+    assert.deepEqual(blocked.map((r) => r.latencyMs), blocked.map(() => undefined));
+    const failures = await samples(probeObs!.url, 'podnet_pod_probe_failures_total');
+    assert.equal((await probes(probeObs!.url)).results.find((x) => x.src === target.dst && x.dst === target.dst)?.ok, true);
+    for (const src of blocked.map((r) => r.srcNode)) {
+      assert.ok(failures.some((f) => f.labels.src_node === src && f.labels.dst_node === target.dstNode && f.labels.reason === 'timeout' && f.value >= 1), `${src}→${target.dstNode}: ${JSON.stringify(failures)}`);
+    }
+  } finally {
+    await kubectl('delete', 'networkpolicy', '-n', ns, 'probe-deny');
+  }
+  await waitFor(`probes towards ${target.dst} answered again`, async () => {
+    const r = (await probes(probeObs!.url)).results.filter((x) => x.dst === target.dst);
+    return r.length > 0 && r.every((x) => x.ok) ? true : undefined;
+  }, 30_000);
 });
