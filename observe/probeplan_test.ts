@@ -21,15 +21,17 @@ test('each node is stood for by its oldest running pod with an address, never a 
     pod('old', 'node-1', '2026-01-01T00:00:00Z'),
     pod('other', 'node-9', '2020-01-01T00:00:00Z'),
   ], ['node-1', 'node-2']);
-  assert.deepEqual([...chosen].map(([n, p]) => [n, p.metadata?.name]), [['node-1', 'old']]);
+  assert.deepEqual([...chosen].map(([n, ps]) => [n, ps.map((p) => p.metadata?.name)]), [['node-1', ['old', 'young']]]);
 });
 
-test('every ordered pair of nodes with a pod is probed, a node with itself too, at a declared TCP port or a closed one', () => {
+test('every ordered pair of nodes with a pod is probed, at a declared TCP port or a closed one', () => {
   const pairs = planProbes([
     pod('a', 'node-1', '2026-01-01T00:00:00Z', { ports: [{ containerPort: 53, protocol: 'UDP' }, { containerPort: 8080 }] }),
     pod('b', 'node-2', '2026-01-01T00:00:00Z'),
+    pod('a2', 'node-1', '2026-01-03T00:00:00Z'),
   ], ['node-1', 'node-2', 'node-3']);
-  assert.deepEqual(pairs.map((p) => `${p.src.node}→${p.dst.node} ${p.dst.pod}:${p.port}`), [
-    'node-1→node-1 a:8080', 'node-1→node-2 b:' + CLOSED_PORT, 'node-2→node-1 a:8080', 'node-2→node-2 b:' + CLOSED_PORT,
+  // A node with itself: its second pod (across the bridge) when it has one, else its own address.
+  assert.deepEqual(pairs.map((p) => `${p.src.pod}@${p.src.node}→${p.dst.pod}@${p.dst.node}:${p.port}`), [
+    `a@node-1→a2@node-1:${CLOSED_PORT}`, `a@node-1→b@node-2:${CLOSED_PORT}`, 'b@node-2→a@node-1:8080', `b@node-2→b@node-2:${CLOSED_PORT}`,
   ]);
 });
