@@ -8,6 +8,8 @@ import { PodnetError } from '../api/errors.js';
 import { flowRow, formatTable, TABLE_HEADER } from './format.js';
 import { parseSince } from './filter.js';
 import type { Flow } from './types.js';
+import type { ProbeResult } from './prober.js';
+import { probeMatrixRows, probeSources } from './probeformat.js';
 
 export interface CommandIO {
   out(line: string): void;
@@ -26,6 +28,7 @@ const FLAGS: FlagSpecs = {
   since: { type: 'string', help: 'only flows newer than this (5m, 30s, or an ISO time)' },
   last: { type: 'number', help: 'only the last N flows' },
   output: { type: 'string', short: 'o', default: 'table', help: 'table | json' },
+  probes: { type: 'boolean', help: 'the latest pod-to-pod latency probes as a node × node matrix, instead of flows' },
 };
 
 /** The daemon's observe URL, from status.json. */
@@ -58,6 +61,7 @@ export async function observeCommand(argv: readonly string[], io: CommandIO, opt
     flags = parseArgs(argv, FLAGS).flags;
     if (flags.output !== 'table' && flags.output !== 'json') throw new UsageError(`observe: unknown output "${flags.output}": use table or json`);
     const base = typeof flags.url === 'string' ? flags.url : await observeURL(String(flags.name));
+    if (flags.probes) return await printProbes(base, flags.output === 'json', io);
     const url = new URL(`/api/flows?${queryOf(flags)}`, base);
     const res = await fetch(url, opts.signal ? { signal: opts.signal } : {});
     if (res.status !== 200) {
@@ -100,6 +104,26 @@ export async function observeCommand(argv: readonly string[], io: CommandIO, opt
     io.err((err as Error).message);
     return err instanceof UsageError || err instanceof SyntaxError ? 2 : 1;
   }
+}
+
+async function printProbes(base: string, json: boolean, io: CommandIO): Promise<number> {
+  const res = await fetch(new URL('/api/probes', base));
+  const body = (await res.json()) as { intervalMs: number; results: ProbeResult[]; error?: string };
+  if (res.status !== 200) {
+    io.err(`observe: /api/probes answered ${res.status}: ${body.error ?? ''}`);
+    return 1;
+  }
+  if (json) {
+    for (const r of body.results) io.out(JSON.stringify(r));
+    return 0;
+  }
+  if (body.results.length === 0) {
+    io.err(body.intervalMs ? `observe: no probe results yet (a round every ${body.intervalMs / 1000} s)` : 'observe: latency probes are off here');
+    return 0;
+  }
+  for (const l of formatTable(probeMatrixRows(body.results))) io.out(l);
+  io.out(`probing from ${probeSources(body.results).join(', ')}; TCP handshake round trips, a round every ${body.intervalMs / 1000} s`);
+  return 0;
 }
 
 /** `podnet ui`: prints the map's URL (the user opens it; podnet starts no browser as root). */

@@ -74,3 +74,10 @@ test('a cluster that is not up is a clear error, and podnet ui prints the URL', 
   assert.equal(await observeCommand(['--name', 'demo', '--verdict', 'maybe'], bad.io), 1);
   assert.match(bad.err[0]!, /unknown verdict "maybe"/);
 });
+
+test('podnet observe --probes says when this observer does not probe', async () => {
+  const c = capture();
+  assert.equal(await observeCommand(['--name', 'demo', '--probes'], c.io), 0);
+  assert.deepEqual(c.out, []);
+  assert.deepEqual(c.err, ['observe: latency probes are off here']);
+});

@@ -21,6 +21,7 @@ import { startObserve, type Observe } from './observe.js';
 import type { Flow } from './types.js';
 import type { TraceReport } from './trace.js';
 import { screenshotDir } from './shots.js';
+import { observeCommand } from './cli.js';
 import type { ProbeResult } from './prober.js';
 import { parsePrometheusText, type Sample } from '../cli/promtext.js';
 
@@ -275,6 +276,10 @@ test('latency probes measure every ordered node pair from inside pods', { skip }
   for (const r of ok) assert.ok(r.latencyMs! > 0 && r.latencyMs! < 1000, JSON.stringify(r));
   const counts = await samples(probeObs!.url, 'podnet_pod_probe_latency_seconds_count');
   assert.deepEqual(counts.filter((c) => c.value >= 1).map((c) => `${c.labels.src_node}→${c.labels.dst_node}`).sort(), allPairs());
+  const out: string[] = [];
+  assert.equal(await observeCommand(['--url', probeObs!.url, '--probes'], { out: (l) => out.push(l), err: (l) => out.push(l) }), 0);
+  assert.match(out[0]!, new RegExp(`^SRC \\\\ DST\\s+${nodeNames.join('\\s+')}$`));
+  for (const [i, n] of nodeNames.entries()) assert.match(out[i + 1]!, new RegExp(`^${n}(\\s+\\d+(µs|\\.\\d\\dms)){${nodeNames.length}}$`));
   // The daemon's own observe probes too (default interval); its first rounds may predate the pods.
   const daemon = await waitFor('the daemon\'s probes of every node pair', async () => {
     const p = await probes(url);
