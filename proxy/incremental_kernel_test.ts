@@ -9,6 +9,7 @@ import { svc, slice, type SvcOpts } from './fixtures.js';
 import { run, runOk, rootTestsEnabled } from '../host/exec.js';
 import { realNft } from '../host/nft.js';
 import type { ProxyPlan } from './types.js';
+import { canonical } from './testing/nft_listing.js';
 
 /** A deterministic PRNG, so a failure can be replayed from its seed. */
 function prng(seed: number): () => number {
@@ -17,20 +18,6 @@ function prng(seed: number): () => number {
     s = (s * 1664525 + 1013904223) >>> 0;
     return s / 2 ** 32;
   };
-}
-
-/** `nft list table` with chains, sets and map elements in a canonical order. */
-export function canonical(listing: string): string {
-  const blocks: string[] = [];
-  let cur: string[] | undefined;
-  for (const line of listing.split('\n')) {
-    if (/^\t(chain|set|map) /.test(line)) cur = [line];
-    else if (cur && line === '\t}') {
-      blocks.push(cur.join('\n').replace(/elements = \{([^}]*)\}/s, (_, body: string) => `elements = { ${body.split(',').map((x) => x.trim()).sort().join(', ')} }`));
-      cur = undefined;
-    } else if (cur) cur.push(line);
-  }
-  return blocks.sort().join('\n');
 }
 
 function randomPlan(rnd: () => number): ProxyPlan {

@@ -33,11 +33,30 @@ export const MAP = {
   noEndpointServices: 'no-endpoint-services',
   noEndpointNodePorts: 'no-endpoint-nodeports',
   firewallIPs: 'firewall-ips',
+  /** Global layout: keys of `Local` external addresses → selector for pods and the node itself. */
+  serviceIPsInternal: 'service-ips-internal',
 } as const;
 
 export const SET = {
   clusterIPs: 'cluster-ips',
+  /** Global layout: external addresses (`Cluster` policy) whose traffic is masqueraded. */
+  masqExternal: 'masq-external',
+  /** Global layout: `endpoint . endpoint` pairs, a pod reaching itself through a Service. */
+  hairpin: 'hairpin',
 } as const;
+
+/**
+ * Global layout: the map `ip . proto . port . index` → endpoint `ip . port` of one protocol;
+ * `internal` holds the cluster endpoints behind `service-ips-internal`.
+ */
+export function backendsMap(proto: string, internal = false): string {
+  return `${internal ? 'backends-internal' : 'backends'}-${proto}`;
+}
+
+/** Global layout: the chain that picks one of N endpoints of a protocol. */
+export function selectorChain(proto: string, n: number, internal = false): string {
+  return `${internal ? 'select-internal' : 'select'}-${proto}-${n}`;
+}
 
 /** The conntrack mark bit that asks `masquerading` to SNAT; private to this table. */
 export const MASQ_MARK = 0x4000;

@@ -3,6 +3,8 @@
 // costs nothing to re-render) plus one static fragment for the base chains and maps.
 import { CHAIN, MAP, MASQ_MARK, SET, chainName, hash8, seedOf } from './names.js';
 import type { EndpointView, ProxyPlan, ServicePortView } from './types.js';
+import { globalFragment, globalServiceRules, globalSets, HAIRPIN_RULE, selectorFragment, usesGlobalLayout, type GlobalNeeds } from './nft_global.js';
+import { sharedState, type SharedState } from './nft_shared.js';
 
 export interface ChainDef {
   readonly name: string;
@@ -29,6 +31,10 @@ export interface NftModel {
   readonly fixed: Fragment;
   /** Keyed by view base, in plan order. */
   readonly services: ReadonlyMap<string, Fragment>;
+  /** Global layout: the selector chains the Service ports use. */
+  readonly selectors: Fragment;
+  /** Global layout: reference counts of selector chains and hairpin pairs (see nft_shared.ts). */
+  readonly shared: SharedState;
   /** Every ClusterIP the plan has rules for (members of set `cluster-ips`). */
   readonly clusterIPs: ReadonlySet<string>;
 }
@@ -47,6 +53,7 @@ export function staticFragment(cfg: Cfg): Fragment {
   const f = (hook: string, prio: string) => `type filter hook ${hook} priority ${prio}; policy accept;`;
   const n = (hook: string, prio: string) => `type nat hook ${hook} priority ${prio}; policy accept;`;
   const nodePortMatch = 'fib daddr type local ip daddr != 127.0.0.0/8';
+  const global = cfg.layout === 'global' && cfg.mode === 'nftables';
   return {
     chains: [
       { name: CHAIN.filterPrerouting, hook: f('prerouting', String(PRIORITY.filter)), rules: [`ct state new jump ${CHAIN.firewallCheck}`] },
@@ -69,7 +76,7 @@ export function staticFragment(cfg: Cfg): Fragment {
       { name: CHAIN.natPostrouting, hook: n('postrouting', String(PRIORITY.srcnat)), rules: [`jump ${CHAIN.masquerading}`] },
       {
         name: CHAIN.masquerading,
-        rules: [`meta mark & ${MARK} == 0 return`, `meta mark set meta mark ^ ${MARK}`, 'masquerade fully-random'],
+        rules: [...(global ? [HAIRPIN_RULE] : []), `meta mark & ${MARK} == 0 return`, `meta mark set meta mark ^ ${MARK}`, 'masquerade fully-random'],
       },
       { name: CHAIN.markForMasquerade, rules: [`meta mark set meta mark | ${MARK}`] },
       { name: CHAIN.rejectChain, rules: ['reject'] },
@@ -88,6 +95,7 @@ export function staticFragment(cfg: Cfg): Fragment {
       {
         name: CHAIN.services,
         rules: [
+          ...(global ? globalServiceRules(cfg) : []),
           `ip daddr . meta l4proto . th dport vmap @${MAP.serviceIPs}`,
           `${nodePortMatch} meta l4proto . th dport vmap @${MAP.serviceNodePorts}`,
         ],
@@ -101,9 +109,9 @@ export function staticFragment(cfg: Cfg): Fragment {
       { kind: 'map', name: MAP.noEndpointNodePorts, spec: 'type inet_proto . inet_service : verdict;' },
       { kind: 'map', name: MAP.firewallIPs, spec: 'type ipv4_addr . inet_proto . inet_service : verdict;' },
       { kind: 'set', name: SET.clusterIPs, spec: 'type ipv4_addr;' },
+      ...(global ? globalSets() : []),
     ],
   };
-  void cfg;
 }
 
 export const serviceChain = (v: ServicePortView) => chainName('service', v.base);
@@ -274,10 +282,38 @@ export function serviceFragment(v: ServicePortView, cfg: Cfg): Fragment {
   return { chains, elements, sets };
 }
 
-const memo = new WeakMap<ServicePortView, { cfg: string; frag: Fragment }>();
+interface Memo {
+  readonly cfg: string;
+  readonly frag: Fragment & { readonly needs?: GlobalNeeds };
+  /** What the fragment claims: one id per Service address key (backends elements follow theirs). */
+  readonly claims: readonly string[];
+}
 
-export function buildNftModel(plan: ProxyPlan): NftModel {
-  const cfgKey = JSON.stringify(plan.config);
+const memo = new WeakMap<ServicePortView, Memo>();
+
+/** The id two Services would collide on; a backends element collides through its Service key. */
+function claimOf(map: string, key: string): string {
+  if (map.startsWith('backends-')) {
+    const verdicts = map.startsWith('backends-internal-') ? MAP.serviceIPsInternal : MAP.serviceIPs;
+    return `${verdicts}\u0000${key.slice(0, key.lastIndexOf(' . '))}`;
+  }
+  return `${map === MAP.noEndpointServices ? MAP.serviceIPs : map === MAP.noEndpointNodePorts ? MAP.serviceNodePorts : map}\u0000${key}`;
+}
+
+function memoOf(v: ServicePortView, plan: ProxyPlan, cfgKey: string): Memo {
+  const hit = memo.get(v);
+  if (hit && hit.cfg === cfgKey) return hit;
+  const frag = usesGlobalLayout(v, plan.config) ? globalFragment(v, plan.config, plan.node.ips) : serviceFragment(v, plan.config);
+  const claims = new Set<string>();
+  for (const [m, k] of frag.elements) if (!m.startsWith('backends-')) claims.add(claimOf(m, k));
+  const entry = { cfg: cfgKey, frag, claims: [...claims] };
+  memo.set(v, entry);
+  return entry;
+}
+
+export function buildNftModel(plan: ProxyPlan, previous?: NftModel): NftModel {
+  const cfgKey = JSON.stringify([plan.config, plan.node.ips]);
+  const needs = new Map<string, GlobalNeeds>();
   const services = new Map<string, Fragment>();
   const clusterIPs = new Set<string>();
   // Two Services claiming one IP:port (or NodePort) would fail the whole transaction; the
@@ -285,20 +321,18 @@ export function buildNftModel(plan: ProxyPlan): NftModel {
   const owner = new Map<string, string>();
   for (const v of plan.services) {
     if (v.clusterIP) clusterIPs.add(v.clusterIP);
-    const hit = memo.get(v);
-    let frag = hit && hit.cfg === cfgKey ? hit.frag : undefined;
-    if (!frag) {
-      frag = serviceFragment(v, plan.config);
-      memo.set(v, { cfg: cfgKey, frag });
-    }
+    const { frag: built, claims } = memoOf(v, plan, cfgKey);
+    let frag: Fragment = built;
+    if (built.needs) needs.set(v.base, built.needs);
     let clash = false;
-    for (const [m, k] of frag.elements) {
-      const id = `${m === MAP.noEndpointServices ? MAP.serviceIPs : m === MAP.noEndpointNodePorts ? MAP.serviceNodePorts : m}\u0000${k}`;
-      if (owner.has(id) && owner.get(id) !== v.base) clash = true;
-      else owner.set(id, v.base);
+    for (const id of claims) {
+      const o = owner.get(id);
+      if (o === undefined) owner.set(id, v.base);
+      else if (o !== v.base) clash = true;
     }
-    if (clash) frag = { ...frag, elements: frag.elements.filter(([m, k]) => owner.get(`${m === MAP.noEndpointServices ? MAP.serviceIPs : m === MAP.noEndpointNodePorts ? MAP.serviceNodePorts : m}\u0000${k}`) === v.base) };
+    if (clash) frag = { ...frag, elements: frag.elements.filter(([m, k]) => owner.get(claimOf(m, k)) === v.base) };
     services.set(v.base, frag);
   }
-  return { fixed: staticFragment(plan.config), services, clusterIPs };
+  const shared = sharedState(needs, previous?.shared);
+  return { fixed: staticFragment(plan.config), services, selectors: selectorFragment(shared, plan.config), shared, clusterIPs };
 }

@@ -4,6 +4,7 @@
 // one, only the Service fragments that changed are touched (chains flushed and refilled, map
 // elements deleted/added), so a change at 10k Services is a few lines.
 import { FAMILY, SET, TABLE } from './names.js';
+import { pairChanges, pairsOf } from './nft_shared.js';
 import { buildNftModel, type ChainDef, type Fragment, type NftModel, type SetDef } from './nft_model.js';
 import type { ProxyPlan } from './types.js';
 
@@ -49,8 +50,8 @@ class Script {
   }
 }
 
-function allFragments(m: NftModel): Fragment[] {
-  return [m.fixed, ...m.services.values()];
+export function allFragments(m: NftModel): Fragment[] {
+  return [m.fixed, m.selectors, ...m.services.values()];
 }
 
 function renderFull(model: NftModel, existing?: ExistingObjects): string {
@@ -88,6 +89,7 @@ function renderFull(model: NftModel, existing?: ExistingObjects): string {
     s.deletes.push(`delete ${kind} ${T} ${name}`);
   }
   for (const ip of clusterIPsOf(model)) s.element(SET.clusterIPs, ip, '');
+  for (const pair of pairsOf(model.shared).keys()) s.element(SET.hairpin, pair, '');
   return s.text();
 }
 
@@ -143,10 +145,10 @@ function clusterIPsOf(m: NftModel): ReadonlySet<string> {
   return m.clusterIPs;
 }
 
-/** The model of a plan, built once per plan object. */
-export function modelOf(plan: ProxyPlan): NftModel {
+/** The model of a plan, built once per plan object (from `previous`'s, when given, to share counts). */
+export function modelOf(plan: ProxyPlan, previous?: NftModel): NftModel {
   let m = models.get(plan);
-  if (!m) models.set(plan, (m = buildNftModel(plan)));
+  if (!m) models.set(plan, (m = buildNftModel(plan, previous)));
   return m;
 }
 
@@ -154,7 +156,7 @@ export function modelOf(plan: ProxyPlan): NftModel {
 export function objectsOf(plan: ProxyPlan): ExistingObjects {
   const out = { chains: [] as string[], sets: [] as string[], maps: [] as string[] };
   const m = modelOf(plan);
-  for (const f of [m.fixed, ...m.services.values()]) {
+  for (const f of allFragments(m)) {
     for (const c of f.chains) out.chains.push(c.name);
     for (const x of f.sets) (x.kind === 'map' ? out.maps : out.sets).push(x.name);
   }
@@ -168,11 +170,15 @@ export function objectsOf(plan: ProxyPlan): ExistingObjects {
  * replaced outright (used at start, when what is in the kernel is unknown).
  */
 export function renderNft(plan: ProxyPlan, previous?: ProxyPlan, existing?: ExistingObjects): string {
-  const model = modelOf(plan);
-  if (!previous) return renderFull(model, existing);
-  const before = modelOf(previous);
+  const before = previous ? modelOf(previous) : undefined;
+  const model = modelOf(plan, before);
+  if (!before) return renderFull(model, existing);
   const s = new Script();
   diffFragment(s, before.fixed, model.fixed);
+  diffFragment(s, before.selectors, model.selectors);
+  const pairs = pairChanges(before.shared, model.shared);
+  for (const p of pairs.removed) s.deleteElements.push(`delete element ${T} ${SET.hairpin} { ${p} }`);
+  for (const p of pairs.added) s.element(SET.hairpin, p, '');
   for (const [base, frag] of model.services) diffFragment(s, before.services.get(base), frag);
   for (const [base, frag] of before.services) if (!model.services.has(base)) diffFragment(s, frag, undefined);
   const oldIPs = clusterIPsOf(before);

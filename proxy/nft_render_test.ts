@@ -8,7 +8,7 @@ import { run, rootTestsEnabled } from '../host/exec.js';
 import { realNft } from '../host/nft.js';
 
 const node = { name: 'n1', ips: ['172.18.0.2'] };
-const plan = (p: Partial<PlanInput>) => planServiceRules({ services: [], slices: [], node, config: { clusterCIDR: '10.244.0.0/16' }, ...p });
+const plan = (p: Partial<PlanInput>) => planServiceRules({ services: [], slices: [], node, config: { clusterCIDR: '10.244.0.0/16', layout: 'kube' }, ...p });
 const lines = (script: string, re: RegExp) => script.split('\n').filter((l) => re.test(l));
 
 test('a ClusterIP Service renders kube-proxy style chains, map elements and a numgen cascade', () => {
@@ -53,7 +53,7 @@ test('each scheduler renders its cascade: numgen random/inc, weighted counters, 
 test('selection "vmap" renders kube-proxy\'s anonymous numgen verdict maps, weights as index ranges', () => {
   const eps = slice('web', [{ ip: '10.244.1.11' }, { ip: '10.244.1.12' }]);
   const vplan = (ann: Record<string, string>) =>
-    planServiceRules({ services: [svc('web', { annotations: ann })], slices: [eps], node, config: { clusterCIDR: '10.244.0.0/16', selection: 'vmap' } });
+    planServiceRules({ services: [svc('web', { annotations: ann })], slices: [eps], node, config: { clusterCIDR: '10.244.0.0/16', selection: 'vmap', layout: 'kube' } });
   assert.match(renderNft(vplan({})), /numgen random mod 2 vmap \{ 0 : goto endpoint-\S+, 1 : goto endpoint-\S+ \}/);
   const wrr = renderNft(vplan({ 'podnet.dev/lb-algorithm': 'wrr', 'podnet.dev/lb-weights': '10.244.1.11=3,10.244.1.12=1' }));
   assert.match(wrr, /numgen inc mod 4 vmap \{ 0-2 : goto endpoint-\S+__10\.244\.1\.11\/8080, 3 : goto endpoint-\S+__10\.244\.1\.12\/8080 \}/);
@@ -143,7 +143,7 @@ describe('the kernel accepts the rendered text', { skip: !rootTestsEnabled() && 
     const algoEps = algos.map((s) => slice(s.metadata!.name!, [{ ip: '10.244.1.2' }, { ip: '10.244.1.3' }]));
     const first = plan({ services: [all, ...algos, svc('none', { clusterIP: '10.96.0.40' })], slices: [eps, ...algoEps] });
     await realNft.check(ns, renderNft(first));
-    const vmapForm = planServiceRules({ services: [all, ...algos], slices: [eps, ...algoEps], node, config: { clusterCIDR: '10.244.0.0/16', selection: 'vmap' } });
+    const vmapForm = planServiceRules({ services: [all, ...algos], slices: [eps, ...algoEps], node, config: { clusterCIDR: '10.244.0.0/16', selection: 'vmap', layout: 'kube' } });
     await realNft.check(ns, renderNft(vmapForm));
     await realNft.apply(ns, renderNft(first));
     const second = plan({ services: [all, ...algos.slice(1)], slices: [slice('web', [{ ip: '10.244.1.9', node: 'n1' }], [{ name: 'http', port: 8080 }]), ...algoEps] });

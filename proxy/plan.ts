@@ -9,6 +9,8 @@ import { endpointChainBase, hash8, servicePortBase } from './names.js';
 import type { Algorithm, EndpointView, HealthCheckView, NodeView, ProxyConfig, ProxyMode, ProxyPlan, Protocol, ServicePortView } from './types.js';
 
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
+/** `kube` keeps a Service on per-endpoint chains in the global nftables layout. */
+export const ANNOTATION_LAYOUT = 'podnet.dev/proxy-layout';
 export const DEFAULT_AFFINITY_SECONDS = 10800;
 export const DEFAULT_USERSPACE_PORT_BASE = 36000;
 const USERSPACE_PORT_SPAN = 20000;
@@ -158,6 +160,7 @@ function viewsForService(
       externalEndpoints: cat.external,
       localEndpoints: cat.local.filter((e) => e.ready).length,
       hasAnyEndpoints: cat.hasAny,
+      ...(ann[ANNOTATION_LAYOUT] === 'kube' ? { kubeLayout: true as const } : {}),
       warnings: [...algoWarnings, ...weightWarnings],
     });
   }
@@ -194,6 +197,7 @@ export function planServiceRules(input: PlanInput, cache?: PlanCache): ProxyPlan
   const mode = input.config.mode ?? 'nftables';
   const scheduler = input.config.scheduler ?? 'random';
   const selection = input.config.selection ?? 'cascade';
+  const layout = input.config.layout ?? 'global';
   const settings = JSON.stringify([input.node, mode, scheduler]);
   if (cache && cache.settings !== settings) {
     cache.entries.clear();
@@ -234,7 +238,7 @@ export function planServiceRules(input: PlanInput, cache?: PlanCache): ProxyPlan
   if (mode === 'userspace') views = assignProxyPorts(views, input.config.userspacePortBase ?? DEFAULT_USERSPACE_PORT_BASE);
   return {
     node: input.node,
-    config: { clusterCIDR: input.config.clusterCIDR, scheduler, mode, selection, ...(input.config.podCIDR ? { podCIDR: input.config.podCIDR } : {}) },
+    config: { clusterCIDR: input.config.clusterCIDR, scheduler, mode, selection, layout, ...(input.config.podCIDR ? { podCIDR: input.config.podCIDR } : {}) },
     services: views,
     healthChecks: healthChecksOf(views),
   };

@@ -37,6 +37,8 @@ export interface StartProxyOptions {
   readonly probeIntervalMs?: number;
   /** Serve `/healthz`, `/livez`, `/ready` on this port in the node netns (kube-proxy uses 10256). */
   readonly healthzPort?: number;
+  /** nftables layout: `global` (default) or kube-proxy's per-endpoint chains (`kube`); see README. */
+  readonly layout?: 'global' | 'kube';
 }
 
 export interface Proxy {
@@ -61,7 +63,7 @@ export async function startProxy(opts: StartProxyOptions): Promise<Proxy> {
   const cache = new PlanCache();
   const pendingTriggers = new Map<string, number>();
   const node = { name: opts.node.name, ips: opts.node.ips, ...(opts.node.zone ? { zone: opts.node.zone } : {}) };
-  const config = { clusterCIDR: opts.clusterCIDR, scheduler, mode: opts.mode, ...(opts.podCIDR ? { podCIDR: opts.podCIDR } : {}) };
+  const config = { clusterCIDR: opts.clusterCIDR, scheduler, mode: opts.mode, ...(opts.podCIDR ? { podCIDR: opts.podCIDR } : {}), ...(opts.layout ? { layout: opts.layout } : {}) };
 
   let previous: ProxyPlan | undefined;
   let last: ProxyPlan | undefined;

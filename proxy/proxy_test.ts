@@ -17,7 +17,7 @@ test('startProxy syncs fully at start, incrementally after a change, and reports
   source.apply(k(slice('a', [{ ip: '10.244.1.11' }])));
   const nft = new FakeNft();
   const clock = new FakeClock();
-  const proxy = await startProxy({ source, node: { name: 'n1', netns: 'pn-tfake-node', ips: ['172.18.0.2'] }, mode: 'nftables', clusterCIDR: '10.244.0.0/16', nft, clock, minSyncPeriodMs: 1000 });
+  const proxy = await startProxy({ source, node: { name: 'n1', netns: 'pn-tfake-node', ips: ['172.18.0.2'] }, mode: 'nftables', clusterCIDR: '10.244.0.0/16', nft, clock, minSyncPeriodMs: 1000, layout: 'kube' });
   try {
     assert.equal(nft.applied.length, 1);
     assert.match(nft.applied[0]!.script, /^add table ip podnet-proxy$/m);

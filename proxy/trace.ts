@@ -5,7 +5,8 @@
 import { cidrContains, parseIP, tryParseCIDR, tryParseIP } from '../api/ip.js';
 import { CHAIN, MAP, SET } from './names.js';
 import type { ChainDef } from './nft_model.js';
-import { modelOf } from './nft_render.js';
+import { allFragments, modelOf } from './nft_render.js';
+import { HAIRPIN_RULE } from './nft_global.js';
 import type { ProxyPlan } from './types.js';
 
 export interface TracePacket {
@@ -68,7 +69,7 @@ export function traceServicePacket(plan: ProxyPlan, pkt: TracePacket): TraceResu
   const chains = new Map<string, ChainDef>();
   const maps = new Map<string, Map<string, string>>();
   const sets = new Map<string, Set<string>>([[SET.clusterIPs, new Set(model.clusterIPs)]]);
-  for (const f of [model.fixed, ...model.services.values()]) {
+  for (const f of allFragments(model)) {
     for (const c of f.chains) chains.set(c.name, c);
     for (const [m, k, v] of f.elements) {
       if (!maps.has(m)) maps.set(m, new Map());
@@ -76,7 +77,7 @@ export function traceServicePacket(plan: ProxyPlan, pkt: TracePacket): TraceResu
     }
   }
   // Affinity: the set named in the `ip saddr @affinity-… goto <endpoint chain>` rule.
-  for (const f of [model.fixed, ...model.services.values()]) {
+  for (const f of allFragments(model)) {
     for (const c of f.chains) {
       for (const r of c.rules) {
         const m = /^ip saddr @(affinity-\S+) goto (\S+)$/.exec(r);
@@ -87,6 +88,7 @@ export function traceServicePacket(plan: ProxyPlan, pkt: TracePacket): TraceResu
   const local = (ip: string) => plan.node.ips.includes(ip) || ip.startsWith('127.');
   const st: State = { src: pkt.src, dst: pkt.dst, port: pkt.port, proto: pkt.proto, mark: false, steps: [], candidates: [] };
   const localDestination = local(pkt.dst);
+  let globalPick = false;
 
   const lookup = (map: string, key: string): string | undefined => maps.get(map)?.get(key);
 
@@ -111,6 +113,42 @@ export function traceServicePacket(plan: ProxyPlan, pkt: TracePacket): TraceResu
     if (r.startsWith(fibLocal)) {
       if (!plan.node.ips.includes(st.dst)) return 'continue';
       r = r.slice(fibLocal.length);
+    }
+    const key = `${st.dst} . ${st.proto} . ${st.port}`;
+    if ((m = /^ip daddr \. meta l4proto \. th dport @(\S+) (jump|goto) (\S+)$/.exec(r))) {
+      if (!maps.get(m[1]!)?.has(key)) return 'continue';
+      step();
+      return verdictOf(`${m[2]} ${m[3]}`, chain, depth);
+    }
+    if ((m = /^(?:ip saddr (\S+)|fib saddr type local) ip daddr \. meta l4proto \. th dport vmap @(\S+)$/.exec(r))) {
+      if (m[1] ? !inCidr(st.src, m[1]) : !local(st.src)) return 'continue';
+      const v = lookup(m[2]!, key);
+      if (!v) return 'continue';
+      step();
+      return verdictOf(v, chain, depth);
+    }
+    if ((m = /^ip saddr != (\S+) ip daddr @(\S+) (jump|goto) (\S+)$/.exec(r))) {
+      if (inCidr(st.src, m[1]!) || !sets.get(m[2]!)?.has(st.dst)) return 'continue';
+      step();
+      return verdictOf(`${m[3]} ${m[4]}`, chain, depth);
+    }
+    if ((m = /^meta l4proto (\w+) dnat ip to ip daddr \. meta l4proto \. th dport \. numgen random mod (\d+) map @(\S+)$/.exec(r))) {
+      // Global layout: the candidates are the backends elements under this packet's key.
+      if (st.proto !== m[1]) return 'continue';
+      const targets: string[] = [];
+      for (let i = 0; i < Number(m[2]); i++) {
+        const t = lookup(m[3]!, `${key} . ${i}`);
+        if (t) targets.push(t.replace(' . ', ':'));
+      }
+      if (targets.length === 0) return 'continue';
+      step();
+      st.candidates = targets;
+      globalPick = true;
+      const [ip, port] = targets[Math.min(pkt.pick ?? 0, targets.length - 1)]!.split(':') as [string, string];
+      st.endpoint = { ip, port: Number(port) };
+      st.dst = ip;
+      st.port = Number(port);
+      return 'dnat';
     }
     if ((m = /^ip daddr \. meta l4proto \. th dport vmap @(\S+)$/.exec(r))) {
       const v = lookup(m[1]!, `${st.dst} . ${st.proto} . ${st.port}`);
@@ -217,6 +255,13 @@ export function traceServicePacket(plan: ProxyPlan, pkt: TracePacket): TraceResu
     return 'return';
   }
 
+  // Postrouting: a pod sent to itself is masqueraded (global layout's hairpin set).
+  const hairpin = () => {
+    // Every endpoint a global selector picks has its pair in the set (nft_global.ts).
+    if (!globalPick || st.endpoint?.ip !== pkt.src || !chains.get(CHAIN.masquerading)?.rules.includes(HAIRPIN_RULE)) return;
+    st.steps.push(`${CHAIN.masquerading}: ${HAIRPIN_RULE}`);
+    st.mark = true;
+  };
   const finish = (verdict: TraceVerdict): TraceResult => ({
     steps: st.steps,
     verdict,
@@ -241,5 +286,6 @@ export function traceServicePacket(plan: ProxyPlan, pkt: TracePacket): TraceResu
     if (r === 'dnat' || r === 'redirect') nat = r;
   }
   void MAP;
+  if (nat === 'dnat') hairpin();
   return finish(nat === 'dnat' || nat === 'redirect' ? nat : 'accept');
 }

@@ -55,6 +55,8 @@ export interface ServicePortView {
   readonly hasAnyEndpoints: boolean;
   /** Userspace mode: the node-local port the userspace proxy listens on for this Service port. */
   readonly proxyPort?: number;
+  /** The Service asks for per-endpoint chains (annotation `podnet.dev/proxy-layout: kube`). */
+  readonly kubeLayout?: true;
   /** Things the plan could not honour, e.g. an algorithm the mode lacks. */
   readonly warnings: readonly string[];
 }
@@ -85,11 +87,17 @@ export interface ProxyConfig {
    * statistic chain) or `vmap` (kube-proxy's anonymous `numgen … vmap`). See README for why.
    */
   readonly selection?: 'cascade' | 'vmap';
+  /**
+   * nftables mode: `global` (default) programs plain Service ports (random, no affinity, no
+   * source ranges) as elements of a few global maps; `kube` gives every Service port and
+   * endpoint its own chains, as kube-proxy does. See README.
+   */
+  readonly layout?: 'global' | 'kube';
 }
 
 export interface ProxyPlan {
   readonly node: NodeView;
-  readonly config: Required<Pick<ProxyConfig, 'clusterCIDR' | 'scheduler' | 'mode' | 'selection'>> & { readonly podCIDR?: string };
+  readonly config: Required<Pick<ProxyConfig, 'clusterCIDR' | 'scheduler' | 'mode' | 'selection' | 'layout'>> & { readonly podCIDR?: string };
   /** Sorted by base. */
   readonly services: readonly ServicePortView[];
   readonly healthChecks: readonly HealthCheckView[];

@@ -147,6 +147,43 @@ export function serviceConformanceSuite(mode: ProxyMode): void {
       await applyLoadBalancerRoutes(topo.extNs, new Map());
     });
 
+    test('a pod reaching itself through its Service is masqueraded (hairpin)', async () => {
+      const ports = [{ name: 'http', port: 80 }, { name: 'dns', port: 53, protocol: 'UDP' as const }];
+      await state([{ name: 'self', o: { ports } }], [slice('self', eps([0]), [{ name: 'http', port: 8080 }, { name: 'dns', port: 5353, protocol: 'UDP' }])]);
+      // Without masquerade the reply would come from the pod's own address and be dropped.
+      assert.deepEqual(await probe(topo.pods[0]!.ns, { host: CIP, port: 80 }), ['p1:8080:10.244.1.1']);
+      assert.deepEqual(await probe(topo.pods[0]!.ns, { host: CIP, port: 53, proto: 'udp' }), ['p1:5353:10.244.1.1']);
+    });
+
+    test('NodePort with externalTrafficPolicy Cluster hides the client IP, over TCP and UDP', async () => {
+      const ports = [{ name: 'http', port: 80, nodePort: 30084 }, { name: 'dns', port: 53, protocol: 'UDP' as const, nodePort: 30085 }];
+      await state([{ name: 'cl', o: { type: 'NodePort', ports } }], [slice('cl', eps([0]), [{ name: 'http', port: 8080 }, { name: 'dns', port: 5353, protocol: 'UDP' }])]);
+      const [t] = await probe(topo.extNs, { host: topo.nodeIP, port: 30084 });
+      assert.match(t!, /^p1:8080:/);
+      assert.notEqual(t!.split(':')[2], topo.extIP);
+      const [u] = await probe(topo.extNs, { host: topo.nodeIP, port: 30085, proto: 'udp' });
+      assert.match(u!, /^p1:5353:/);
+      assert.notEqual(u!.split(':')[2], topo.extIP);
+    });
+
+    test('a pod reaches a Local NodePort through any node, even without endpoints on it', async () => {
+      const o: SvcOpts = { type: 'NodePort', ports: [{ port: 80, nodePort: 30086 }], externalTrafficPolicy: 'Local' };
+      await state([{ name: 'lp', o }], [slice('lp', [{ ip: topo.pods[0]!.ip, node: 'elsewhere' }])]);
+      assert.match((await fromClient({ host: topo.nodeIP, port: 30086 }))[0]!, /^p1:8080:/);
+      assert.deepEqual(await probe(topo.extNs, { host: topo.nodeIP, port: 30086, timeoutMs: 500 }), ['TIMEOUT']);
+    });
+
+    test('a Service moves to per-endpoint chains and back when the layout annotation comes and goes', async () => {
+      const kube = { annotations: { 'podnet.dev/proxy-layout': 'kube' } };
+      const chains = async () => ((await realNft.listTable(topo.nodeNs, 'ip', 'podnet-proxy')) ?? '').match(/chain service-\S+default\/mv\//g) ?? [];
+      for (const o of [{}, kube, {}]) {
+        await state([{ name: 'mv', o }], [slice('mv', eps([0, 1]))]);
+        const got = names(await fromClient({ host: CIP, port: 80, n: 6 }));
+        assert.ok(got.every((n) => n === 'p1' || n === 'p2'), got.join(','));
+        if (mode === 'nftables') assert.equal((await chains()).length, o === kube ? 1 : 0, `annotation ${JSON.stringify(o)}`);
+      }
+    });
+
     test('session affinity keeps a client on one endpoint', async () => {
       await state([{ name: 'aff', o: { affinity: 60 } }], [slice('aff', eps([0, 1, 2]))]);
       assert.equal(count(await fromClient({ host: CIP, port: 80, n: 30 })).size, 1);

@@ -105,6 +105,9 @@ export async function createTopology(): Promise<Topology> {
       await sh(['link', 'set', 'lo', 'up'], ns);
       await sh(['link', 'add', `v-${name}`, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns], nodeNs);
       await sh(['link', 'set', `v-${name}`, 'master', 'cni0'], nodeNs);
+      // As podnet's CNI does: a pod that reaches itself through a Service gets its frames back
+      // out of the bridge port they came in on.
+      await sh(['link', 'set', `v-${name}`, 'type', 'bridge_slave', 'hairpin', 'on'], nodeNs);
       await sh(['link', 'set', `v-${name}`, 'up'], nodeNs);
       await sh(['addr', 'add', `${ip}/24`, 'dev', 'eth0'], ns);
       await sh(['link', 'set', 'eth0', 'up'], ns);
