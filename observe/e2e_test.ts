@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { rootTestsEnabled, run } from '../host/exec.js';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -227,7 +227,10 @@ test('trace: a Service without endpoints is predicted rejected and the kernel re
   assert.match(t.hops.find((h) => h.step === 'service')?.kernel ?? '', /^reject in podnet-proxy/);
 });
 
-test('the map shows the cluster and a flow after traffic', { skip: skip || (existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed`) }, async () => {
+const browserSkip = skip || (existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed`);
+
+/** A page in a fresh headless Chromium profile, closed and removed afterwards. */
+async function withPage(fn: (page: Page) => Promise<void>): Promise<void> {
   const profile = mkdtempSync(join(tmpdir(), 'podnet-ui-'));
   let ctx: BrowserContext | undefined;
   try {
@@ -235,7 +238,15 @@ test('the map shows the cluster and a flow after traffic', { skip: skip || (exis
       executablePath: CHROMIUM, headless: true, viewport: { width: 1400, height: 900 },
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     });
-    const page = await ctx.newPage();
+    await fn(await ctx.newPage());
+  } finally {
+    await ctx?.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+test('the map shows the cluster and a flow after traffic', { skip: browserSkip }, async () => {
+  await withPage(async (page) => {
     await page.goto(url);
     await page.waitForSelector('g[data-pod="default/client"]');
     await page.waitForSelector('g[data-svc="shop/web"]');
@@ -251,10 +262,7 @@ test('the map shows the cluster and a flow after traffic', { skip: skip || (exis
     await run('curl', ['-s', '-o', '/dev/null', '--max-time', '1', `http://${web}/`], { netns: netnsOf.get('default/client')! });
     await page.locator('#flows tr', { hasText: 'default/client' }).filter({ hasText: 'FORWARDED' }).first().waitFor();
     await page.screenshot({ path: join(screenshotDir(), 'live-cluster.png'), fullPage: true });
-  } finally {
-    await ctx?.close();
-    rmSync(profile, { recursive: true, force: true });
-  }
+  });
 });
 
 async function probes(base: string): Promise<{ intervalMs: number; results: ProbeResult[] }> {
@@ -315,4 +323,14 @@ test('a destination pod behind a default-deny NetworkPolicy turns its probes int
     const r = (await probes(probeObs!.url)).results.filter((x) => x.dst === target.dst);
     return r.length > 0 && r.every((x) => x.ok) ? true : undefined;
   }, 30_000);
+});
+
+test('the map\'s latency view shows the node × node round trips', { skip: browserSkip }, async () => {
+  await withPage(async (page) => {
+    await page.goto(probeObs!.url);
+    await page.click('nav button[data-view="probes"]');
+    await page.waitForFunction(`document.querySelectorAll('#probes td.ok').length === ${nodeNames.length ** 2}`);
+    assert.match(await page.textContent(`#probes td[data-src="${nodeNames[0]}"][data-dst="${nodeNames[1]}"]`) ?? '', /^\d+(\.\d\d)? (µs|ms)$/);
+    await page.screenshot({ path: join(screenshotDir(), 'latency.png') });
+  });
 });

@@ -316,12 +316,34 @@ function showTrace(t) {
 }
 window.__podnet.showTrace = showTrace;
 
+// ── Latency probes ───────────────────────────────────────────────────────────
+/** Source node × destination node: the latest probe's round trip, or ✕ and why (from /api/probes). */
+async function showProbes() {
+  const p = await (await fetch('/api/probes')).json();
+  const out = $('#probes');
+  if (!p.results.length) return void (out.innerHTML = `<p class="hint">${p.intervalMs ? `No probe results yet (a round every ${p.intervalMs / 1000} s).` : 'Latency probes are off here.'}</p>`);
+  const nodes = [];
+  for (const r of p.results) for (const n of [r.srcNode, r.dstNode]) if (!nodes.includes(n)) nodes.push(n);
+  const at = new Map(p.results.map((r) => [`${r.srcNode}>${r.dstNode}`, r]));
+  const ms = (v) => (v < 1 ? `${Math.round(v * 1000)} µs` : `${v.toFixed(2)} ms`);
+  const cell = (r) => !r ? '<td>-</td>' : `<td class="${r.ok ? 'ok' : 'fail'}" data-src="${esc(r.srcNode)}" data-dst="${esc(r.dstNode)}" title="${esc(r.src)} → ${esc(r.dst)} (${esc(r.dstIP)}:${r.port}) ${esc(r.outcome)} at ${esc(r.time)}">${r.ok ? ms(r.latencyMs) : `✕ ${esc(r.outcome)}`}</td>`;
+  const head = `<tr><th>from \\ to</th>${nodes.map((n) => `<th>${esc(n)}</th>`).join('')}</tr>`;
+  const rows = nodes.map((s) => `<tr><th>${esc(s)}</th>${nodes.map((d) => cell(at.get(`${s}>${d}`))).join('')}</tr>`).join('');
+  out.innerHTML = `<p>Pod-to-pod TCP handshake round trips between nodes (latest round; every ${p.intervalMs / 1000} s). ✕: no handshake (timeout: a policy drop or a broken path).</p><table>${head}${rows}</table>`;
+}
+let probeTimer;
+
 // ── Views and live updates ───────────────────────────────────────────────────
 document.querySelectorAll('nav button').forEach((b) => b.addEventListener('click', () => {
   document.querySelectorAll('nav button, .view').forEach((e) => e.classList.remove('active'));
   b.classList.add('active');
   $(`#view-${b.dataset.view}`).classList.add('active');
   if (b.dataset.view === 'trace') $('#view-map').classList.add('active');
+  clearInterval(probeTimer);
+  if (b.dataset.view === 'probes') {
+    void showProbes();
+    probeTimer = setInterval(showProbes, 5000);
+  }
 }));
 
 const es = new EventSource('/api/events');
