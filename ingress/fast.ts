@@ -390,7 +390,12 @@ class FastConnection implements UpstreamUser {
     if (n < d.length) this.upReusable = false;
     const part = n < d.length ? d.subarray(0, n) : d;
     // Head and first body bytes in one write: one syscall, one packet for small answers.
-    const out = headText === undefined ? part : Buffer.concat([Buffer.from(headText, 'latin1'), part]);
+    let out = part;
+    if (headText !== undefined) {
+      out = Buffer.allocUnsafe(headText.length + part.length);
+      out.write(headText, 0, 'latin1');
+      part.copy(out, headText.length);
+    }
     const flowing = this.socket.write(out);
     if (complete) this.responseDone();
     else if (!flowing) up.socket.pause();
@@ -509,7 +514,7 @@ class FastConnection implements UpstreamUser {
     let out = `HTTP/1.1 ${h.status} ${h.reason}\r\n`;
     const named = h.connection;
     for (let i = 0; i < h.names.length; i++) {
-      const lower = h.names[i]!.toLowerCase();
+      const lower = h.lower[i]!;
       if (HOP_BY_HOP.has(lower) || lower === 'server' || (named.length > 0 && named.includes(lower))) continue;
       out += `${h.names[i]}: ${h.values[i]}\r\n`;
     }

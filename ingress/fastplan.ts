@@ -44,7 +44,7 @@ export function upstreamHead(h: RequestHead, target: string, added: string): str
   let out = `${h.method} ${target} HTTP/1.1\r\n`;
   const named = h.connection;
   for (let i = 0; i < h.names.length; i++) {
-    const lower = h.names[i]!.toLowerCase();
+    const lower = h.lower[i]!;
     if (HOP_BY_HOP.has(lower) || REPLACED.has(lower) || (named.length > 0 && named.includes(lower))) continue;
     out += `${h.names[i]}: ${h.values[i]}\r\n`;
   }

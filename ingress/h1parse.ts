@@ -14,11 +14,11 @@ const REQUEST_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) ([\x21-\x7e\x80-\xff]+) HT
 const STATUS_LINE = /^HTTP\/1\.([01]) ([1-9]\d\d)(?: ([\t\x20-\x7e\x80-\xff]*))?$/;
 const BAD_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
 const DIGITS = /^\d{1,15}$/;
-const BARE_CR_LF = /[^\r]\n|\r[^\n]|^\n|\r$/;
 
 export interface Fields {
-  /** Header names as sent and their values without surrounding whitespace, in order. */
+  /** Header names as sent, lower-cased, and their values without surrounding whitespace, in order. */
   readonly names: string[];
+  readonly lower: string[];
   readonly values: string[];
   /** Lower-cased name → value; repeated fields joined with ", ". */
   readonly map: Record<string, string>;
@@ -58,10 +58,17 @@ function headEnd(buf: Buffer, from: number): number {
   return i === -1 ? -1 : i + 4;
 }
 
+// Bare CR or LF never gets through: the request and status line patterns, TOKEN and BAD_VALUE
+// all exclude both, and lines are split on CRLF only.
+const NONE: readonly string[] = [];
+
 function parseFields(lines: string[], bad: 400 | 502): Fields {
   const names: string[] = [];
+  const lower: string[] = [];
   const values: string[] = [];
-  const map: Record<string, string> = Object.create(null) as Record<string, string>;
+  // A plain object keeps V8's fast properties (the same few names arrive every time); only
+  // fixed, well-known names are ever read from it.
+  const map: Record<string, string> = {};
   let contentLength = -1;
   let te: string | undefined;
   for (let i = 1; i < lines.length; i++) {
@@ -72,29 +79,30 @@ function parseFields(lines: string[], bad: 400 | 502): Fields {
     if (!TOKEN.test(name)) throw new HeadError(bad, `invalid header name ${JSON.stringify(name.slice(0, 64))}`);
     const value = line.slice(colon + 1).trim();
     if (BAD_VALUE.test(value)) throw new HeadError(bad, `control character in header ${JSON.stringify(name)}`);
-    const lower = name.toLowerCase();
+    const key = name.toLowerCase();
     names.push(name);
+    lower.push(key);
     values.push(value);
-    const prev = map[lower];
-    if (lower === 'content-length') {
+    const prev = map[key];
+    if (key === 'content-length') {
       if (!DIGITS.test(value)) throw new HeadError(bad, `invalid Content-Length ${JSON.stringify(value.slice(0, 32))}`);
       const n = Number(value);
       if (contentLength !== -1 && n !== contentLength) throw new HeadError(bad, 'differing Content-Length fields');
       contentLength = n;
-      map[lower] = value;
+      map[key] = value;
       continue;
     }
-    if (lower === 'transfer-encoding') te = te === undefined ? value : `${te}, ${value}`;
-    map[lower] = prev === undefined ? value : `${prev}, ${value}`;
+    if (key === 'transfer-encoding') te = te === undefined ? value : `${te}, ${value}`;
+    map[key] = prev === undefined ? value : `${prev}, ${value}`;
   }
   if (te !== undefined && contentLength !== -1) throw new HeadError(bad, 'both Content-Length and Transfer-Encoding');
   const coding = te?.toLowerCase();
   const conn = map['connection'];
   return {
-    names, values, map, contentLength,
+    names, lower, values, map, contentLength,
     chunked: coding === 'chunked',
     otherCoding: coding !== undefined && coding !== 'chunked',
-    connection: conn === undefined ? [] : conn.toLowerCase().split(',').map((s) => s.trim()).filter(Boolean),
+    connection: conn === undefined ? NONE : conn.toLowerCase().split(',').map((s) => s.trim()).filter(Boolean),
   };
 }
 
@@ -110,13 +118,15 @@ export function parseRequestHead(buf: Buffer): RequestHead | HeadError | undefin
   if (end === -1) return buf.length - start > MAX_REQUEST_HEAD ? new HeadError(431, 'request head too large') : undefined;
   if (end - start > MAX_REQUEST_HEAD) return new HeadError(431, 'request head too large');
   const text = buf.toString('latin1', start, end - 4);
-  if (BARE_CR_LF.test(text)) return new HeadError(400, 'bare CR or LF in the request head');
   const lines = text.split('\r\n');
   const m = REQUEST_LINE.exec(lines[0]!);
   if (!m) return new HeadError(400, `malformed request line ${JSON.stringify(lines[0]!.slice(0, 64))}`);
   try {
     const f = parseFields(lines, 400);
-    return { ...f, method: m[1]!, target: m[2]!, minor: m[3] === '1' ? 1 : 0, length: end };
+    return {
+      names: f.names, lower: f.lower, values: f.values, map: f.map, contentLength: f.contentLength, chunked: f.chunked, otherCoding: f.otherCoding,
+      connection: f.connection, method: m[1]!, target: m[2]!, minor: m[3] === '1' ? 1 : 0, length: end,
+    };
   } catch (err) {
     if (err instanceof HeadError) return err;
     throw err;
@@ -128,13 +138,15 @@ export function parseResponseHead(buf: Buffer): ResponseHead | HeadError | undef
   const end = headEnd(buf, 0);
   if (end === -1) return buf.length > MAX_RESPONSE_HEAD ? new HeadError(502, 'upstream response head too large') : undefined;
   const text = buf.toString('latin1', 0, end - 4);
-  if (BARE_CR_LF.test(text)) return new HeadError(502, 'bare CR or LF in the upstream response head');
   const lines = text.split('\r\n');
   const m = STATUS_LINE.exec(lines[0]!);
   if (!m) return new HeadError(502, `malformed upstream status line ${JSON.stringify(lines[0]!.slice(0, 64))}`);
   try {
     const f = parseFields(lines, 502);
-    return { ...f, status: Number(m[2]), reason: m[3] ?? '', minor: m[1] === '1' ? 1 : 0, length: end };
+    return {
+      names: f.names, lower: f.lower, values: f.values, map: f.map, contentLength: f.contentLength, chunked: f.chunked, otherCoding: f.otherCoding,
+      connection: f.connection, status: Number(m[2]), reason: m[3] ?? '', minor: m[1] === '1' ? 1 : 0, length: end,
+    };
   } catch (err) {
     if (err instanceof HeadError) return err;
     throw err;

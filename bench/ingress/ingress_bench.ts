@@ -4,7 +4,7 @@
 //   node --import tsx bench/ingress/ingress_bench.ts [seconds=10] [connections=50]
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MemorySource } from '../../client/memory.js';
 import type { KubeObject } from '../../api/types.js';
@@ -126,6 +126,7 @@ function manyRules(n: number, backend: string): KubeObject[] {
 }
 
 async function main(): Promise<void> {
+  const loadBefore = loadavg().map((x) => x.toFixed(2)).join(', ');
   const dir = mkdtempSync(join(tmpdir(), 'pn-ingress-bench-'));
   const { child: backends, ports } = await startBackends();
   let nginx: ChildProcess | undefined;
@@ -134,24 +135,34 @@ async function main(): Promise<void> {
   for (const o of serviceFor('web', echoes)) src.apply(o);
   src.apply(ingress('web', [{ host: HOST, paths: [{ path: '/', service: 'web' }] }]));
   const server = await serveIngress({ source: src, listen: { host: '127.0.0.1', port: 0 }, accessLog: false });
+  // The same controller with only Node's http pipeline (the engine before the fast one).
+  const nodeServer = await serveIngress({ source: src, listen: { host: '127.0.0.1', port: 0 }, accessLog: false, engine: 'node' });
   try {
     nginx = (await startNginx(dir, ports)).child;
     const nginxPort = Number((await import('node:fs')).readFileSync(join(dir, 'nginx.conf'), 'utf8').match(/listen 127\.0\.0\.1:(\d+)/)![1]);
     const podnetPort = server.ports().http;
+    const nodePort = nodeServer.ports().http;
     const bare = await bareNodeProxy(ports);
     const barePort = (bare.address() as AddressInfo).port;
     await runWrk(podnetPort, 2); // warm up all three
     await runWrk(nginxPort, 2);
     await runWrk(barePort, 2);
-    const rounds: { podnet: WrkResult; nginx: WrkResult; bare: WrkResult }[] = [];
-    for (let i = 0; i < 2; i++) rounds.push({ podnet: await runWrk(podnetPort, SECONDS), nginx: await runWrk(nginxPort, SECONDS), bare: await runWrk(barePort, SECONDS) });
-    await new Promise<void>((r) => { bare.close(() => r()); bare.closeAllConnections(); });
-    console.log('\n## throughput and latency (wrk -t2 -c%d -d%ds, %d backends)', CONNS, SECONDS, BACKENDS);
-    console.log('| round | podnet req/s | nginx req/s | bare Node proxy req/s | podnet/nginx | podnet/bare | podnet p50 | nginx p50 | podnet p99 | nginx p99 | p99 ratio | errors (podnet/nginx) |');
-    console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
-    for (const [i, r] of rounds.entries()) {
-      console.log(`| ${i + 1} | ${r.podnet.rps.toFixed(0)} | ${r.nginx.rps.toFixed(0)} | ${r.bare.rps.toFixed(0)} | ${(r.podnet.rps / r.nginx.rps).toFixed(2)} | ${(r.podnet.rps / r.bare.rps).toFixed(2)} | ${r.podnet.p50.toFixed(2)} ms | ${r.nginx.p50.toFixed(2)} ms | ${r.podnet.p99.toFixed(2)} ms | ${r.nginx.p99.toFixed(2)} ms | ${(r.podnet.p99 / r.nginx.p99).toFixed(2)} | ${r.podnet.errors + r.podnet.non2xx}/${r.nginx.errors + r.nginx.non2xx} |`);
+    await runWrk(nodePort, 2);
+    const rounds: { podnet: WrkResult; nginx: WrkResult; node: WrkResult; bare: WrkResult }[] = [];
+    for (let i = 0; i < 2; i++) {
+      rounds.push({ podnet: await runWrk(podnetPort, SECONDS), nginx: await runWrk(nginxPort, SECONDS), node: await runWrk(nodePort, SECONDS), bare: await runWrk(barePort, SECONDS) });
     }
+    await new Promise<void>((r) => { bare.close(() => r()); bare.closeAllConnections(); });
+    await nodeServer.close();
+    console.log('\n## throughput and latency (wrk -t2 -c%d -d%ds, %d backends, load average before: %s)', CONNS, SECONDS, BACKENDS, loadBefore);
+    console.log('| round | podnet (fast engine) req/s | nginx req/s | podnet (Node http engine) req/s | bare Node proxy req/s | fast/nginx | node-engine/nginx | bare/nginx | fast p50 | nginx p50 | fast p99 | nginx p99 | node-engine p99 | p99 fast/nginx | errors (fast/nginx/node) |');
+    console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+    for (const [i, r] of rounds.entries()) {
+      const ratio = (a: number, b: number): string => (a / b).toFixed(2);
+      const err = (w: WrkResult): number => w.errors + w.non2xx;
+      console.log(`| ${i + 1} | ${r.podnet.rps.toFixed(0)} | ${r.nginx.rps.toFixed(0)} | ${r.node.rps.toFixed(0)} | ${r.bare.rps.toFixed(0)} | ${ratio(r.podnet.rps, r.nginx.rps)} | ${ratio(r.node.rps, r.nginx.rps)} | ${ratio(r.bare.rps, r.nginx.rps)} | ${r.podnet.p50.toFixed(2)} ms | ${r.nginx.p50.toFixed(2)} ms | ${r.podnet.p99.toFixed(2)} ms | ${r.nginx.p99.toFixed(2)} ms | ${r.node.p99.toFixed(2)} ms | ${ratio(r.podnet.p99, r.nginx.p99)} | ${err(r.podnet)}/${err(r.nginx)}/${err(r.node)} |`);
+    }
+    console.log('load average after: %s', loadavg().map((x) => x.toFixed(2)).join(', '));
 
     console.log('\n## one change with N rules (wrk running against the controller meanwhile)');
     console.log('| rules | full compile | one change (median of 20) | max | heap after | rss after | wrk requests | failed |');
@@ -178,6 +189,7 @@ async function main(): Promise<void> {
       console.log(`| ${n} | ${full.toFixed(1)} ms | ${times[10]!.toFixed(1)} ms | ${times[19]!.toFixed(1)} ms | ${(mem.heapUsed / 2 ** 20).toFixed(0)} MiB | ${(mem.rss / 2 ** 20).toFixed(0)} MiB | ${w.requests} | ${w.errors + w.non2xx} |`);
     }
   } finally {
+    await nodeServer.close();
     await server.close();
     if (nginx?.pid) nginx.kill('SIGQUIT');
     backends.kill();
