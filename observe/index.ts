@@ -5,4 +5,6 @@ export { traceCommand, traceConnection, compareTrace, type TraceReport, type Hop
 export { predictConnection, type Prediction, type TraceObjects } from './predict.js';
 export { FlowHub } from './hub.js';
 export { OBSERVE_TABLE } from './capture.js';
+export { startProber, DEFAULT_PROBE_INTERVAL_MS, type Prober, type ProberOptions, type ProbeResult } from './prober.js';
+export { PROBE_PORT_FIRST, PROBE_PORT_LAST, isProbePort } from './probeplan.js';
 export type * from './types.js';
