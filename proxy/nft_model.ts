@@ -30,11 +30,13 @@ export interface Fragment {
 export interface NftModel {
   readonly fixed: Fragment;
   /** Keyed by view base, in plan order. */
-  readonly services: ReadonlyMap<string, Fragment>;
+  readonly services: ReadonlyMap<string, GlobalFragmentLike>;
   /** Global layout: the selector chains the Service ports use. */
   readonly selectors: Fragment;
   /** Global layout: reference counts of selector chains and hairpin pairs (see nft_shared.ts). */
   readonly shared: SharedState;
+  /** When built from a previous model: the Service fragments that differ from it, by base. */
+  readonly delta?: { readonly from: NftModel; readonly changed: readonly string[]; readonly removed: readonly string[] };
   /** Every ClusterIP the plan has rules for (members of set `cluster-ips`). */
   readonly clusterIPs: ReadonlySet<string>;
 }
@@ -282,9 +284,12 @@ export function serviceFragment(v: ServicePortView, cfg: Cfg): Fragment {
   return { chains, elements, sets };
 }
 
+/** A Service port's fragment; global ones say what they need from the shared objects. */
+export type GlobalFragmentLike = Fragment & { readonly needs?: GlobalNeeds };
+
 interface Memo {
   readonly cfg: string;
-  readonly frag: Fragment & { readonly needs?: GlobalNeeds };
+  readonly frag: GlobalFragmentLike;
   /** What the fragment claims: one id per Service address key (backends elements follow theirs). */
   readonly claims: readonly string[];
 }
@@ -311,19 +316,24 @@ function memoOf(v: ServicePortView, plan: ProxyPlan, cfgKey: string): Memo {
   return entry;
 }
 
+/** cfg keys are compared once per Service per sync: keep one string object so equal ones are identical. */
+let lastCfgKey = '';
+
 export function buildNftModel(plan: ProxyPlan, previous?: NftModel): NftModel {
-  const cfgKey = JSON.stringify([plan.config, plan.node.ips]);
-  const needs = new Map<string, GlobalNeeds>();
-  const services = new Map<string, Fragment>();
+  let cfgKey = JSON.stringify([plan.config, plan.node.ips]);
+  if (cfgKey === lastCfgKey) cfgKey = lastCfgKey;
+  else lastCfgKey = cfgKey;
+  const services = new Map<string, GlobalFragmentLike>();
   const clusterIPs = new Set<string>();
+  const changed: string[] = [];
+  let existed = 0;
   // Two Services claiming one IP:port (or NodePort) would fail the whole transaction; the
   // first in plan order keeps it, the later one loses that element.
   const owner = new Map<string, string>();
   for (const v of plan.services) {
     if (v.clusterIP) clusterIPs.add(v.clusterIP);
     const { frag: built, claims } = memoOf(v, plan, cfgKey);
-    let frag: Fragment = built;
-    if (built.needs) needs.set(v.base, built.needs);
+    let frag: GlobalFragmentLike = built;
     let clash = false;
     for (const id of claims) {
       const o = owner.get(id);
@@ -332,7 +342,15 @@ export function buildNftModel(plan: ProxyPlan, previous?: NftModel): NftModel {
     }
     if (clash) frag = { ...frag, elements: frag.elements.filter(([m, k]) => owner.get(claimOf(m, k)) === v.base) };
     services.set(v.base, frag);
+    if (previous) {
+      const old = previous.services.get(v.base);
+      if (old !== undefined) existed++;
+      if (old !== frag) changed.push(v.base);
+    }
   }
-  const shared = sharedState(needs, previous?.shared);
-  return { fixed: staticFragment(plan.config), services, selectors: selectorFragment(shared, plan.config), shared, clusterIPs };
+  const removed: string[] = [];
+  if (previous && previous.services.size > existed) for (const base of previous.services.keys()) if (!services.has(base)) removed.push(base);
+  const delta = previous ? { from: previous, changed, removed } : undefined;
+  const shared = sharedState(services, previous && delta ? { state: previous.shared, before: previous.services, changed, removed } : undefined);
+  return { fixed: staticFragment(plan.config), services, selectors: selectorFragment(shared, plan.config), shared, clusterIPs, ...(delta ? { delta } : {}) };
 }

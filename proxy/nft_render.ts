@@ -179,8 +179,14 @@ export function renderNft(plan: ProxyPlan, previous?: ProxyPlan, existing?: Exis
   const pairs = pairChanges(before.shared, model.shared);
   for (const p of pairs.removed) s.deleteElements.push(`delete element ${T} ${SET.hairpin} { ${p} }`);
   for (const p of pairs.added) s.element(SET.hairpin, p, '');
-  for (const [base, frag] of model.services) diffFragment(s, before.services.get(base), frag);
-  for (const [base, frag] of before.services) if (!model.services.has(base)) diffFragment(s, frag, undefined);
+  if (model.delta?.from === before) {
+    // Built from `before`: only these fragments differ.
+    for (const base of model.delta.changed) diffFragment(s, before.services.get(base), model.services.get(base));
+    for (const base of model.delta.removed) diffFragment(s, before.services.get(base), undefined);
+  } else {
+    for (const [base, frag] of model.services) diffFragment(s, before.services.get(base), frag);
+    for (const [base, frag] of before.services) if (!model.services.has(base)) diffFragment(s, frag, undefined);
+  }
   const oldIPs = clusterIPsOf(before);
   const newIPs = clusterIPsOf(model);
   for (const ip of oldIPs) if (!newIPs.has(ip)) s.deleteElements.push(`delete element ${T} ${SET.clusterIPs} { ${ip} }`);

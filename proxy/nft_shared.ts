@@ -1,10 +1,12 @@
 // What several global Service ports share: selector chains and hairpin pairs, with the number of
 // Service ports using each. A sync at 10k Services must not recount 100k pairs, so a model built
 // from the previous one takes over its counts and applies only the changed fragments, recording
-// what appeared and disappeared; the incremental transaction is that delta. A model whose counts
-// were taken over recounts from its fragments if it is ever needed again (rare: only when plans
+// what appeared and disappeared; the incremental transaction is that delta. A state whose pair
+// counts were taken over recounts from its fragments if it is ever needed again (only when plans
 // are diffed out of order).
 import type { GlobalNeeds } from './nft_global.js';
+
+type Needing = { readonly needs?: GlobalNeeds };
 
 export interface SharedDelta {
   readonly from: SharedState;
@@ -13,17 +15,25 @@ export interface SharedDelta {
 }
 
 export interface SharedState {
-  /** Needs of each global fragment, by view base (the same object while the fragment is unchanged). */
-  readonly needs: ReadonlyMap<string, GlobalNeeds>;
-  /** Selector ids (`proto/N/internal`) in use, with counts: small, always kept. */
+  /** The Service fragments, by view base. */
+  readonly fragments: ReadonlyMap<string, Needing>;
+  /** Selector ids (`proto/N/internal`) in use, with counts: small, copied per sync. */
   readonly selectors: ReadonlyMap<string, number>;
-  /** Hairpin pair counts (`ip . ip`); undefined once a later model took them over. */
+  /** Hairpin pair counts (`ip . ip`); undefined once a later state took them over. */
   pairs?: Map<string, number>;
   readonly delta?: SharedDelta;
 }
 
-function add(counts: Map<string, number>, keys: readonly string[], by: 1 | -1, touched?: Map<string, number>): void {
-  for (const k of keys) {
+/** What changed since the previous model (see buildNftModel). */
+export interface SharedChange {
+  readonly state: SharedState;
+  readonly before: ReadonlyMap<string, Needing>;
+  readonly changed: readonly string[];
+  readonly removed: readonly string[];
+}
+
+function add(counts: Map<string, number>, keys: readonly string[] | undefined, by: 1 | -1, touched?: Map<string, number>): void {
+  for (const k of keys ?? []) {
     const c = counts.get(k) ?? 0;
     if (touched && !touched.has(k)) touched.set(k, c);
     if (c + by === 0) counts.delete(k);
@@ -31,31 +41,33 @@ function add(counts: Map<string, number>, keys: readonly string[], by: 1 | -1, t
   }
 }
 
-function countPairs(needs: ReadonlyMap<string, GlobalNeeds>): Map<string, number> {
+function count(fragments: ReadonlyMap<string, Needing>, pick: (n: GlobalNeeds) => readonly string[]): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const n of needs.values()) add(counts, n.hairpin, 1);
+  for (const f of fragments.values()) if (f.needs) add(counts, pick(f.needs), 1);
   return counts;
 }
 
 /** The hairpin pairs of a state, recounting if they were taken over. */
 export function pairsOf(s: SharedState): ReadonlyMap<string, number> {
-  return (s.pairs ??= countPairs(s.needs));
+  return (s.pairs ??= count(s.fragments, (n) => n.hairpin));
 }
 
-export function sharedState(needs: ReadonlyMap<string, GlobalNeeds>, previous?: SharedState): SharedState {
-  const selectors = new Map<string, number>();
-  for (const n of needs.values()) add(selectors, n.selectors, 1);
-  if (!previous) return { needs, selectors, pairs: countPairs(needs) };
-  const pairs = previous.pairs ?? countPairs(previous.needs);
-  previous.pairs = undefined;
+export function sharedState(fragments: ReadonlyMap<string, Needing>, change?: SharedChange): SharedState {
+  if (!change) return { fragments, selectors: count(fragments, (n) => n.selectors), pairs: count(fragments, (n) => n.hairpin) };
+  const prev = change.state;
+  const selectors = new Map(prev.selectors);
+  const pairs = prev.pairs ?? count(prev.fragments, (n) => n.hairpin);
+  prev.pairs = undefined;
   const touched = new Map<string, number>();
-  for (const [base, n] of needs) {
-    const old = previous.needs.get(base);
-    if (old === n) continue;
-    if (old) add(pairs, old.hairpin, -1, touched);
-    add(pairs, n.hairpin, 1, touched);
-  }
-  for (const [base, old] of previous.needs) if (!needs.has(base)) add(pairs, old.hairpin, -1, touched);
+  const apply = (base: string, now?: Needing) => {
+    const old = change.before.get(base)?.needs;
+    add(selectors, old?.selectors, -1);
+    add(pairs, old?.hairpin, -1, touched);
+    add(selectors, now?.needs?.selectors, 1);
+    add(pairs, now?.needs?.hairpin, 1, touched);
+  };
+  for (const base of change.changed) apply(base, fragments.get(base));
+  for (const base of change.removed) apply(base);
   const addedPairs: string[] = [];
   const removedPairs: string[] = [];
   for (const [k, before] of touched) {
@@ -63,7 +75,7 @@ export function sharedState(needs: ReadonlyMap<string, GlobalNeeds>, previous?: 
     if (before === 0 && now > 0) addedPairs.push(k);
     else if (before > 0 && now === 0) removedPairs.push(k);
   }
-  return { needs, selectors, pairs, delta: { from: previous, addedPairs, removedPairs } };
+  return { fragments, selectors, pairs, delta: { from: prev, addedPairs, removedPairs } };
 }
 
 /** Pairs to add and delete going from `before` to `after`. */

@@ -26,17 +26,24 @@ export interface PlanInput {
 interface CacheEntry {
   readonly deps: readonly object[];
   readonly views: readonly ServicePortView[];
+  /** The sync that last used this entry; older ones are dropped. */
+  gen: number;
 }
 
 /** Memo of per-Service views between syncs; keyed by the Service object. */
 export class PlanCache {
   entries = new Map<string, CacheEntry>();
   settings = '';
+  gen = 0;
 }
 
-function sameDeps(a: readonly object[], b: readonly object[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+const NO_SLICES: readonly EndpointSlice[] = [];
+
+/** deps = [svc, ...slices, ...pods], compared without building the new list. */
+function sameDeps(deps: readonly object[], svc: object, slices: readonly object[], pods: readonly object[]): boolean {
+  if (deps.length !== 1 + slices.length + pods.length || deps[0] !== svc) return false;
+  for (let i = 0; i < slices.length; i++) if (deps[1 + i] !== slices[i]) return false;
+  for (let i = 0; i < pods.length; i++) if (deps[1 + slices.length + i] !== pods[i]) return false;
   return true;
 }
 
@@ -217,23 +224,31 @@ export function planServiceRules(input: PlanInput, cache?: PlanCache): ProxyPlan
   for (const p of input.pods ?? []) {
     if (p.metadata?.annotations?.[ANNOTATION_POD_WEIGHT] !== undefined) pods.set(podKey(p.metadata?.namespace ?? 'default', p.metadata?.name ?? ''), p);
   }
-  const next = new Map<string, CacheEntry>();
+  // Entries are updated in place and stamped with this sync's number: at 10k Services a new map
+  // per sync costs more than the few Services that changed.
+  const entries = cache?.entries ?? new Map<string, CacheEntry>();
+  const gen = cache ? ++cache.gen : 1;
+  let used = 0;
   let views: ServicePortView[] = [];
   for (const svc of input.services) {
     const key = `${svc.metadata?.namespace ?? 'default'}/${svc.metadata?.name ?? ''}`;
-    const slices = slicesBySvc.get(key) ?? [];
+    const slices = slicesBySvc.get(key) ?? NO_SLICES;
     const podDeps: Pod[] = [];
     if (pods.size > 0) for (const sl of slices) for (const ep of sl.endpoints ?? []) {
       const p = ep.targetRef?.kind === 'Pod' && ep.targetRef.name ? pods.get(podKey(svc.metadata?.namespace ?? 'default', ep.targetRef.name)) : undefined;
       if (p) podDeps.push(p);
     }
-    const deps: object[] = [svc, ...slices, ...podDeps];
-    const hit = cache?.entries.get(key);
-    const entry = hit && sameDeps(hit.deps, deps) ? hit : { deps, views: viewsForService(svc, slices, pods, input, mode, scheduler) };
-    next.set(key, entry);
+    let entry = entries.get(key);
+    if (entry?.gen === gen) continue; // the same Service listed twice
+    if (!entry || !sameDeps(entry.deps, svc, slices, podDeps)) {
+      entry = { deps: [svc, ...slices, ...podDeps], views: viewsForService(svc, slices, pods, input, mode, scheduler), gen };
+      entries.set(key, entry);
+    }
+    entry.gen = gen;
+    used++;
     for (const v of entry.views) views.push(v);
   }
-  if (cache) cache.entries = next;
+  if (entries.size > used) for (const [k, e] of entries) if (e.gen !== gen) entries.delete(k);
   views.sort((a, b) => (a.base < b.base ? -1 : a.base > b.base ? 1 : 0));
   if (mode === 'userspace') views = assignProxyPorts(views, input.config.userspacePortBase ?? DEFAULT_USERSPACE_PORT_BASE);
   return {

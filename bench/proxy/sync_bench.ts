@@ -2,7 +2,8 @@
 // changed Service at N, with podnet's nftables layout vs kube-proxy's iptables layout loaded by
 // iptables-restore, in the same run, in throwaway namespaces. Root only.
 // Run: npx tsc -p . && node dist/bench/proxy/sync_bench.js 1000 10000 30000
-// (PEER=iptables-nft-restore: compare with the nft backend; PEER=none: podnet only; SELECTION=vmap)
+// (PEER=iptables-nft-restore: compare with the nft backend; PEER=none: podnet only; SELECTION=vmap;
+//  LAYOUT=kube: per-endpoint chains for every Service, the layout before the global one)
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { run, runOk } from '../../host/exec.js';
@@ -15,6 +16,8 @@ import { BUILTIN_JUMPS, renderIptables } from '../../proxy/iptables_render.js';
 const PEER = process.env.PEER ?? 'iptables-legacy-restore';
 /** SELECTION=vmap measures kube-proxy's anonymous-vmap endpoint selection instead of the cascade. */
 const SELECTION: 'vmap' | 'cascade' = process.env.SELECTION === 'vmap' ? 'vmap' : 'cascade';
+/** LAYOUT=kube measures kube-proxy's per-endpoint chains instead of the global layout (the default). */
+const LAYOUT: 'global' | 'kube' = process.env.LAYOUT === 'kube' ? 'kube' : 'global';
 import { svc, slice } from '../../proxy/fixtures.js';
 import type { EndpointSlice, Service } from '../../api/types.js';
 
@@ -31,6 +34,14 @@ function objects(n: number): { services: Service[]; slices: EndpointSlice[] } {
   return { services, slices };
 }
 
+/** How many single-Service changes are timed (median reported). */
+const CHANGES = 5;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1] ?? NaN;
+}
+
 async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const t = performance.now();
   const r = await fn();
@@ -43,23 +54,46 @@ async function benchOne(n: number): Promise<Record<string, number>> {
   try {
     const { services, slices } = objects(n);
     const cache = new PlanCache();
-    const config = { clusterCIDR: '10.244.0.0/16', selection: SELECTION };
+    const config = { clusterCIDR: '10.244.0.0/16', selection: SELECTION, layout: LAYOUT };
     // nftables full sync: plan + render + nft -f.
+    let js = 0;
     const [plan, nftFull] = await timed(async () => {
+      const t = performance.now();
       const p = planServiceRules({ services, slices, node, config }, cache);
-      await realNft.apply(ns, renderNft(p));
+      const text = renderNft(p);
+      js = performance.now() - t;
+      await realNft.apply(ns, text);
       return p;
     });
-    // One Service gets a new endpoint.
-    const changed = [...slices];
-    changed[n >> 1] = slice(`s${n >> 1}`, [{ ip: '10.250.0.1', node: 'n1' }], [{ name: 'http', port: 8080 }]);
-    const [, nftOne] = await timed(async () => {
-      const p = planServiceRules({ services, slices: changed, node, config }, cache);
-      const script = renderNft(p, plan);
-      await realNft.apply(ns, script);
-    });
+    const fullJs = js;
+    // One Service gets a new endpoint set, CHANGES times in a row (a different Service each time): median.
+    const ones: number[] = [];
+    const onesJs: number[] = [];
+    let prev = plan;
+    let current = slices;
+    for (let k = 0; k < CHANGES; k++) {
+      const changed = [...current];
+      const i = (n >> 1) + k;
+      changed[i] = slice(`s${i}`, [{ ip: `10.250.0.${k + 1}`, node: 'n1' }], [{ name: 'http', port: 8080 }]);
+      const [p, ms] = await timed(async () => {
+        const t = performance.now();
+        const next = planServiceRules({ services, slices: changed, node, config }, cache);
+        const script = renderNft(next, prev);
+        onesJs.push(performance.now() - t);
+        await realNft.apply(ns, script);
+        return next;
+      });
+      ones.push(ms);
+      prev = p;
+      current = changed;
+    }
+    const nftOne = median(ones);
     await realNft.deleteTable(ns, 'ip', 'podnet-proxy');
-    console.log(`  nft (${SELECTION}): full ${nftFull.toFixed(0)} ms, one change ${nftOne.toFixed(1)} ms`);
+    console.log(
+      `  nft (${LAYOUT} layout, ${SELECTION}): full ${nftFull.toFixed(0)} ms (plan + render ${fullJs.toFixed(0)} ms), ` +
+        `one change median of ${CHANGES} ${nftOne.toFixed(1)} ms (plan + render ${median(onesJs).toFixed(1)} ms; all: ${ones.map((x) => x.toFixed(0)).join(' ')})`,
+    );
+    const changed = current;
     if (PEER === 'none') return { n, nftFull, nftOne, iptFull: NaN, iptOne: NaN };
     // kube-proxy's iptables layout, same objects, loaded the way kube-proxy's iptables mode does:
     // one restore of every KUBE-* chain per sync.
