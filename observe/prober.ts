@@ -3,6 +3,7 @@
 // timed inside the source pod. A SYN/ACK or a RST is a round trip; silence until the timeout is a
 // NetworkPolicy drop or a broken path. Results feed the metrics and /api/probes (latest per pair).
 import type { Pod } from '../api/types.js';
+import { PodnetError } from '../api/errors.js';
 import type { FlowMetrics } from './metrics.js';
 import { planProbes, PROBE_PORT_FIRST, PROBE_PORT_LAST, type ProbePair } from './probeplan.js';
 import { startProbeHelper, type ProbeHelper } from './probehelper.js';
@@ -66,13 +67,14 @@ export function startProber(opts: ProberOptions): Prober {
   let running: Promise<ProbeResult[]> | undefined;
 
   const helperFor = (netns: string): Promise<ProbeHelper> => {
-    if (stopped) return Promise.reject(new Error('observe: the prober has stopped'));
+    if (stopped) return Promise.reject(new PodnetError('OBSERVE_PROBER_STOPPED', `observe: no probe from netns "${netns}": the prober has stopped`));
     let h = helpers.get(netns);
     if (!h) {
-      h = (opts.startHelper ?? startProbeHelper)(netns);
+      const started = (opts.startHelper ?? startProbeHelper)(netns);
       // A helper that failed to start or has exited is replaced on the next attempt.
-      h.catch(() => helpers.delete(netns));
-      helpers.set(netns, h);
+      started.catch(() => helpers.get(netns) === started && helpers.delete(netns));
+      helpers.set(netns, started);
+      h = started;
     }
     return h.then((x) => {
       if (!x.gone) return x;
@@ -96,6 +98,8 @@ export function startProber(opts: ProberOptions): Prober {
     } catch (err) {
       r = { ...base, time: new Date().toISOString(), ok: false, outcome: 'helper', detail: (err as Error).message };
     }
+    // Attempts cut short by stop() say nothing about the network.
+    if (stopped) return r;
     if (r.ok) opts.metrics.probe(r.srcNode, r.dstNode, r.latencyMs!);
     else opts.metrics.probeFailure(r.srcNode, r.dstNode, r.outcome);
     return r;

@@ -83,3 +83,18 @@ test('a pod that drops the probes is reported as timeouts, counted by reason', {
   const failures = samples.filter((s) => s.name === 'podnet_pod_probe_failures_total' && s.labels.reason === 'timeout');
   assert.deepEqual(failures.map((s) => `${s.labels.src_node}→${s.labels.dst_node} ${s.value}`).sort(), ['node-1→node-2 1', 'node-2→node-2 1']);
 });
+
+test('a source pod whose namespace is gone fails its probes as "helper", saying which namespace', { skip }, async () => {
+  const m = flowMetrics();
+  const ghost = startProber({ pods: () => [pod('ghost', 'node-9', '10.250.0.9', [])], nodes: ['node-9'], podNetns: (uid) => `${prefix}${uid}`, intervalMs: 60_000, timeoutMs: 300, metrics: m });
+  try {
+    const [r, ...rest] = await ghost.round();
+    assert.deepEqual(rest, []);
+    assert.equal(r!.outcome, 'helper');
+    assert.match(r!.detail ?? '', new RegExp(`netns "${prefix}ghost"`));
+    const failures = parsePrometheusText(await m.registry.metrics()).filter((s) => s.name === 'podnet_pod_probe_failures_total');
+    assert.deepEqual(failures.map((s) => [s.labels.reason, s.value >= 1]), [['helper', true]]);
+  } finally {
+    await ghost.stop();
+  }
+});
