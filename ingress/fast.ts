@@ -128,10 +128,10 @@ class FastConnection implements UpstreamUser {
 
   private readonly onEnd = (): void => {
     this.clientEnded = true;
-    // A half-closed client still gets the answer to a request it finished sending; one that
-    // stops in the middle of a body never finishes it.
+    // Like Node's http server (and nginx's default), a client that closes its side while a
+    // request is in flight has given up on it: the upstream request is abandoned (499).
     if (this.req === Req.Head) this.socket.end();
-    else if (this.req === Req.Body) this.socket.destroy();
+    else this.socket.destroy();
   };
 
   private readonly onTimeout = (): void => {
