@@ -46,7 +46,8 @@ export interface NodeCapture {
 /** How long a trace id may stay silent before it counts as accepted (accepts have no final line). */
 const TRACE_IDLE_MS = 500;
 
-export async function startNodeCapture(netns: string, h: NodeCaptureHandlers, opts: { traces?: boolean } = {}): Promise<NodeCapture> {
+/** traces: nft tracing of first packets (refused/dropped flows); connectTimes: SYN_RECV updates too (handshake times). */
+export async function startNodeCapture(netns: string, h: NodeCaptureHandlers, opts: { traces?: boolean; connectTimes?: boolean } = {}): Promise<NodeCapture> {
   // Per-namespace sysctl: counters on DESTROY events. Only inside the node's namespace.
   await run('sysctl', ['-qw', 'net.netfilter.nf_conntrack_acct=1'], { netns });
   const procs: LineProcess[] = [];
@@ -56,6 +57,15 @@ export async function startNodeCapture(netns: string, h: NodeCaptureHandlers, op
       if (rec) h.conntrack(rec);
     }, (code, err) => h.error(`observe: conntrack -E in "${netns}" exited (${code}): ${err.trim()}`)),
   );
+  if (opts.connectTimes !== false) {
+    // Only the SYN/ACK's state change, filtered in the kernel: one more event per TCP connection.
+    procs.push(
+      followLines(netns, 'conntrack', ['-E', '-e', 'UPDATE', '-p', 'tcp', '--state', 'SYN_RECV', '-o', 'extended,timestamp,id', '-b', '8388608'], (line) => {
+        const rec = parseConntrackEvent(line);
+        if (rec) h.conntrack(rec);
+      }, (code, err) => h.error(`observe: conntrack -E (SYN_RECV) in "${netns}" exited (${code}): ${err.trim()}`)),
+    );
+  }
   let timer: NodeJS.Timeout | undefined;
   if (opts.traces !== false) {
     await runOk('nft', ['-f', '-'], { netns, input: observeTableScript() });

@@ -10,6 +10,7 @@ import { cleanupNetnsPrefix, testPrefix } from '../host/testutil.js';
 import { startObserve, type Observe } from './observe.js';
 import { OBSERVE_TABLE } from './capture.js';
 import { isProbePort, PROBE_PORT_FIRST } from './probeplan.js';
+import { parsePrometheusText } from '../cli/promtext.js';
 import type { KubeObject } from '../api/types.js';
 import type { Flow, FlowFilter } from './types.js';
 
@@ -113,6 +114,19 @@ test('a policy drop is a dropped flow with the pod and direction from the log pr
   assert.equal(f.direction, 'ingress');
   assert.equal(f.dst.pod, 'server');
   assert.match(f.reason ?? '', /NetworkPolicy \(ingress of shop\/server\)/);
+});
+
+test('a connection to a Service records its handshake time under the Service', { skip }, async () => {
+  const count = async () => parsePrometheusText(await obs!.hub.metrics.registry.metrics())
+    .find((x) => x.name === 'podnet_service_connect_latency_seconds_count' && x.labels.namespace === 'shop' && x.labels.service === 'web')?.value ?? 0;
+  // The SYN_RECV reader starts asynchronously: dial until a handshake is joined.
+  for (let i = 0; i < 100 && (await count()) === 0; i++) {
+    await run('curl', ['-s', '-o', '/dev/null', '--max-time', '1', 'http://10.96.0.20/'], { netns: POD });
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.ok((await count()) >= 1);
+  const sum = parsePrometheusText(await obs!.hub.metrics.registry.metrics()).find((x) => x.name === 'podnet_service_connect_latency_seconds_sum' && x.labels.service === 'web')!;
+  assert.ok(sum.value >= 0 && sum.value < 1, String(sum.value));
 });
 
 test('connections from the probe source ports are neither flows nor traced drops', { skip }, async () => {

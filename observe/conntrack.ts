@@ -13,6 +13,8 @@ export interface ConntrackRecord {
   readonly type: 'NEW' | 'UPDATE' | 'DESTROY';
   /** Epoch milliseconds from the event's timestamp. */
   readonly timeMs: number;
+  /** The same in microseconds, as printed (when the tool read the event, not a kernel time). */
+  readonly timeUs: number;
   readonly proto: string;
   readonly orig: ConntrackTuple;
   readonly reply?: ConntrackTuple;
@@ -42,7 +44,9 @@ function tuple(kv: Map<string, string>): ConntrackTuple | undefined {
 export function parseConntrackEvent(line: string): ConntrackRecord | undefined {
   const m = HEAD.exec(line);
   if (!m) return undefined;
-  const timeMs = Number(m[1]) * 1000 + Math.floor(Number(`0.${m[2]}`) * 1000);
+  // The fraction as digits: "0.507645" * 1e6 in floating point is 507644.99….
+  const timeUs = Number(m[1]) * 1_000_000 + Number(m[2]!.padEnd(6, '0').slice(0, 6));
+  const timeMs = Math.floor(timeUs / 1000);
   // Tuples are runs of key=value; a repeated "src" starts the reply tuple.
   const tuples: Map<string, string>[] = [new Map()];
   let id: string | undefined;
@@ -61,5 +65,5 @@ export function parseConntrackEvent(line: string): ConntrackRecord | undefined {
   const orig = tuple(tuples[0]!);
   if (!orig) return undefined;
   const reply = tuples[1] ? tuple(tuples[1]) : undefined;
-  return { type: m[3] as ConntrackRecord['type'], timeMs, proto: m[4]!, orig, ...(reply ? { reply } : {}), ...(id ? { id } : {}) };
+  return { type: m[3] as ConntrackRecord['type'], timeMs, timeUs, proto: m[4]!, orig, ...(reply ? { reply } : {}), ...(id ? { id } : {}) };
 }

@@ -7,6 +7,7 @@ test('a NEW TCP event gives the pre-DNAT destination and the endpoint from the r
   assert.deepEqual(r, {
     type: 'NEW',
     timeMs: 1795511061507,
+    timeUs: 1795511061507645,
     proto: 'tcp',
     orig: { src: '10.244.1.2', dst: '10.96.0.20', sport: 53148, dport: 80 },
     reply: { src: '10.244.2.7', dst: '10.244.1.2', sport: 8080, dport: 53148 },

@@ -7,6 +7,8 @@ import { R, type ObjectSource } from '../client/source.js';
 import { buildAddressIndex, type AddressIndex } from './enrich.js';
 import { startNodeCapture, type NodeCapture } from './capture.js';
 import { flowFromConntrack, flowFromTrace } from './flows.js';
+import { ConnectTimer } from './connecttime.js';
+import type { ConntrackRecord } from './conntrack.js';
 import { FlowHub } from './hub.js';
 import { buildTopology, type Topology } from './topology.js';
 import { createObserveServer } from './server.js';
@@ -32,6 +34,8 @@ export interface ObserveOptions {
   readonly capture?: boolean;
   /** false: conntrack events only, no nftables traces (no refused/dropped flows; cheaper under connection storms). */
   readonly traces?: boolean;
+  /** false: no Service handshake times (one conntrack reader fewer per node, one event fewer per TCP connection). */
+  readonly connectTimes?: boolean;
   readonly ringCapacity?: number;
   /** Called with capture errors (a follower exiting); default: stderr. */
   readonly onError?: (message: string) => void;
@@ -119,6 +123,14 @@ export async function startObserve(opts: ObserveOptions): Promise<Observe> {
   };
   const add = (f: Flow) => hub.add(f, countedOn(f));
 
+  /** Counted once, on the client's node (it sees the SYN leave and the SYN/ACK come back). */
+  const serviceHandshake = (node: string, rec: ConntrackRecord, us: number) => {
+    const idx = getIndex();
+    const svc = idx.service(rec.orig.dst, rec.orig.dport, 'TCP');
+    const home = idx.nodeOfPod(rec.orig.src);
+    if (svc && (home === undefined || home === node)) hub.metrics.serviceConnect(svc.namespace, svc.name, us / 1000);
+  };
+
   const captures: NodeCapture[] = [];
   const stopAll = async () => {
     await Promise.all(captures.map((c) => c.stop().catch((e: Error) => onError(e.message))));
@@ -127,6 +139,7 @@ export async function startObserve(opts: ObserveOptions): Promise<Observe> {
     try {
       for (const node of opts.nodes) {
         const started = new Map<string, number>();
+        const handshakes = new ConnectTimer();
         captures.push(
           await startNodeCapture(node.netns, {
             conntrack(rec) {
@@ -137,6 +150,8 @@ export async function startObserve(opts: ObserveOptions): Promise<Observe> {
               }
               // Latency probes use reserved source ports; they are not the cluster's traffic.
               if (isProbePort(rec.orig.sport) && rec.proto === 'tcp') return;
+              const us = handshakes.push(rec);
+              if (us !== undefined) serviceHandshake(node.name, rec, us);
               const t0 = rec.id ? started.get(rec.id) : undefined;
               if (rec.type === 'DESTROY' && rec.id) started.delete(rec.id);
               const f = flowFromConntrack(node.name, rec, getIndex(), t0);
@@ -148,7 +163,7 @@ export async function startObserve(opts: ObserveOptions): Promise<Observe> {
               if (f) add(f);
             },
             error: onError,
-          }, { traces: opts.traces !== false }),
+          }, { traces: opts.traces !== false, connectTimes: opts.connectTimes !== false }),
         );
       }
     } catch (err) {
