@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { planServiceRules } from './plan.js';
+import { PlanCache, planServiceRules, type PlanInput } from './plan.js';
 import { renderNft } from './nft_render.js';
 import { svc, slice, type SvcOpts } from './fixtures.js';
 import { run, runOk, rootTestsEnabled } from '../host/exec.js';
@@ -20,7 +20,7 @@ function prng(seed: number): () => number {
   };
 }
 
-function randomPlan(rnd: () => number): ProxyPlan {
+function randomInput(rnd: () => number): PlanInput {
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
   const services = [];
   const slices = [];
@@ -41,7 +41,19 @@ function randomPlan(rnd: () => number): ProxyPlan {
     const eps = Array.from({ length: Math.floor(rnd() * 4) }, (_, j) => ({ ip: `10.244.${1 + Math.floor(rnd() * 2)}.${10 + j}`, node: pick(['n1', 'n2']), ready: rnd() < 0.85 }));
     slices.push(slice(`s${i}`, eps, [{ name: 'http', port: 8080 }, { name: 'dns', port: 5353, protocol: 'UDP' }]));
   }
-  return planServiceRules({ services, slices, node: { name: 'n1', ips: ['172.18.0.2'] }, config: { clusterCIDR: '10.244.0.0/16' } });
+  return { services, slices, node: { name: 'n1', ips: ['172.18.0.2'] }, config: { clusterCIDR: '10.244.0.0/16' } };
+}
+
+/**
+ * Consecutive inputs share most objects, as informer lists do: each Service (with its slice) is
+ * replaced by the new random one only with probability 1/2, so the plan cache and the model's
+ * take-over of the previous one see real partial changes.
+ */
+function mix(rnd: () => number, prev: PlanInput, next: PlanInput): PlanInput {
+  const keep = new Set(prev.services.filter(() => rnd() < 0.5).map((s) => s.metadata!.name!));
+  const services = [...prev.services.filter((s) => keep.has(s.metadata!.name!)), ...next.services.filter((s) => !keep.has(s.metadata!.name!))];
+  const slices = [...prev.slices.filter((s) => keep.has(s.metadata!.labels!['kubernetes.io/service-name']!)), ...next.slices.filter((s) => !keep.has(s.metadata!.labels!['kubernetes.io/service-name']!))];
+  return { ...next, services, slices };
 }
 
 describe('incremental syncs converge to a full sync in the kernel', { skip: !rootTestsEnabled() && 'needs root' }, () => {
@@ -60,13 +72,17 @@ describe('incremental syncs converge to a full sync in the kernel', { skip: !roo
   test('30 random changes, applied incrementally, list like a fresh full sync of the last plan', async () => {
     const seed = Number.parseInt(id, 16);
     const rnd = prng(seed);
-    let prev = randomPlan(rnd);
+    const cache = new PlanCache();
+    let input = randomInput(rnd);
+    let prev: ProxyPlan = planServiceRules(input, cache);
     await realNft.apply(inc, renderNft(prev));
     for (let step = 0; step < 30; step++) {
-      const next = randomPlan(rnd);
+      input = mix(rnd, input, randomInput(rnd));
+      const next = planServiceRules(input, cache);
       const script = renderNft(next, prev);
       await realNft.apply(inc, script).catch((err: Error) => assert.fail(`seed ${seed} step ${step}: ${err.message}\n${script}`));
-      await realNft.apply(fresh, renderNft(next));
+      // The fresh side plans the same objects without any cache or previous model.
+      await realNft.apply(fresh, renderNft(planServiceRules({ ...input, services: [...input.services], slices: [...input.slices] })));
       const want = canonical((await realNft.listTable(fresh, 'ip', 'podnet-proxy'))!);
       assert.match(want, /\tchain services \{/);
       assert.equal(canonical((await realNft.listTable(inc, 'ip', 'podnet-proxy'))!), want, `seed ${seed} step ${step}`);

@@ -1,8 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { planServiceRules, type PlanInput } from './plan.js';
-import { objectsOf, renderNft } from './nft_render.js';
+import { PlanCache, planServiceRules, type PlanInput } from './plan.js';
+import { modelOf, objectsOf, renderNft } from './nft_render.js';
+import { isConsumed } from './nft_build.js';
 import { traceServicePacket } from './trace.js';
 import { svc, slice, type EpOpts } from './fixtures.js';
 import { run, runOk, rootTestsEnabled } from '../host/exec.js';
@@ -53,6 +54,26 @@ test('an endpoint change is element edits only; a new endpoint count adds its se
   const shrink = renderNft(both3, three);
   assert.match(shrink, /^delete chain ip podnet-proxy select-tcp-2$/m);
   assert.match(shrink, /^flush chain ip podnet-proxy select-tcp-2$/m);
+});
+
+test('with a PlanCache a change is planned and rendered from the changed Service only; an old plan still renders itself', () => {
+  const cache = new PlanCache();
+  const services = [svc('a'), svc('b', { clusterIP: '10.96.0.11' })];
+  const b = slice('b', eps('10.244.1.12'));
+  const input = (a: EpOpts[]) => ({ services, slices: [slice('a', a), b], node, config: { clusterCIDR: '10.244.0.0/16' } });
+  const first = planServiceRules(input(eps('10.244.1.11')), cache);
+  const firstText = renderNft(first);
+  const second = planServiceRules(input(eps('10.244.1.13')), cache);
+  assert.equal(second.services[1], first.services[1], 'the unchanged Service keeps its view');
+  const inc = renderNft(second, first);
+  assert.deepEqual(modelOf(second).delta?.changed, ['default/a/tcp/']);
+  assert.match(inc, /^add element ip podnet-proxy backends-tcp \{ 10\.96\.0\.10 \. tcp \. 80 \. 0 : 10\.244\.1\.13 \. 8080 \}$/m);
+  assert.equal(inc.split('\n').filter(Boolean).length, 4, inc);
+  // `first`'s model was taken over; asking for it again rebuilds it from its plan.
+  assert.equal(renderNft(first), firstText);
+  assert.equal(traceServicePacket(first, { src: '10.244.1.20', dst: '10.96.0.10', port: 80, proto: 'tcp' }).endpoint?.ip, '10.244.1.11');
+  assert.equal(traceServicePacket(second, { src: '10.244.1.20', dst: '10.96.0.10', port: 80, proto: 'tcp' }).endpoint?.ip, '10.244.1.13');
+  assert.equal(isConsumed(modelOf(second)), false);
 });
 
 test('Services needing per-endpoint state keep kube-proxy chains beside the global maps', () => {

@@ -3,8 +3,8 @@
 // costs nothing to re-render) plus one static fragment for the base chains and maps.
 import { CHAIN, MAP, MASQ_MARK, SET, chainName, hash8, seedOf } from './names.js';
 import type { EndpointView, ProxyPlan, ServicePortView } from './types.js';
-import { globalFragment, globalServiceRules, globalSets, HAIRPIN_RULE, selectorFragment, usesGlobalLayout, type GlobalNeeds } from './nft_global.js';
-import { sharedState, type SharedState } from './nft_shared.js';
+import { globalServiceRules, globalSets, HAIRPIN_RULE, type GlobalNeeds } from './nft_global.js';
+import type { SharedState } from './nft_shared.js';
 
 export interface ChainDef {
   readonly name: string;
@@ -28,17 +28,28 @@ export interface Fragment {
 }
 
 export interface NftModel {
+  readonly plan: ProxyPlan;
   readonly fixed: Fragment;
-  /** Keyed by view base, in plan order. */
+  /** Keyed by view base (plan order for a model built from scratch). */
   readonly services: ReadonlyMap<string, GlobalFragmentLike>;
   /** Global layout: the selector chains the Service ports use. */
   readonly selectors: Fragment;
   /** Global layout: reference counts of selector chains and hairpin pairs (see nft_shared.ts). */
   readonly shared: SharedState;
-  /** When built from a previous model: the Service fragments that differ from it, by base. */
-  readonly delta?: { readonly from: NftModel; readonly changed: readonly string[]; readonly removed: readonly string[] };
   /** Every ClusterIP the plan has rules for (members of set `cluster-ips`). */
   readonly clusterIPs: ReadonlySet<string>;
+  /** When built from a previous model: what differs from it. */
+  readonly delta?: ModelDelta;
+}
+
+export interface ModelDelta {
+  readonly from: NftModel;
+  /** The previous fragments of changed and removed Service ports (undefined: added). */
+  readonly before: ReadonlyMap<string, GlobalFragmentLike | undefined>;
+  /** Bases of changed or added Service ports. */
+  readonly changed: readonly string[];
+  readonly removed: readonly string[];
+  readonly clusterIPs: { readonly added: readonly string[]; readonly removed: readonly string[] };
 }
 
 type Cfg = ProxyPlan['config'];
@@ -286,71 +297,3 @@ export function serviceFragment(v: ServicePortView, cfg: Cfg): Fragment {
 
 /** A Service port's fragment; global ones say what they need from the shared objects. */
 export type GlobalFragmentLike = Fragment & { readonly needs?: GlobalNeeds };
-
-interface Memo {
-  readonly cfg: string;
-  readonly frag: GlobalFragmentLike;
-  /** What the fragment claims: one id per Service address key (backends elements follow theirs). */
-  readonly claims: readonly string[];
-}
-
-const memo = new WeakMap<ServicePortView, Memo>();
-
-/** The id two Services would collide on; a backends element collides through its Service key. */
-function claimOf(map: string, key: string): string {
-  if (map.startsWith('backends-')) {
-    const verdicts = map.startsWith('backends-internal-') ? MAP.serviceIPsInternal : MAP.serviceIPs;
-    return `${verdicts}\u0000${key.slice(0, key.lastIndexOf(' . '))}`;
-  }
-  return `${map === MAP.noEndpointServices ? MAP.serviceIPs : map === MAP.noEndpointNodePorts ? MAP.serviceNodePorts : map}\u0000${key}`;
-}
-
-function memoOf(v: ServicePortView, plan: ProxyPlan, cfgKey: string): Memo {
-  const hit = memo.get(v);
-  if (hit && hit.cfg === cfgKey) return hit;
-  const frag = usesGlobalLayout(v, plan.config) ? globalFragment(v, plan.config, plan.node.ips) : serviceFragment(v, plan.config);
-  const claims = new Set<string>();
-  for (const [m, k] of frag.elements) if (!m.startsWith('backends-')) claims.add(claimOf(m, k));
-  const entry = { cfg: cfgKey, frag, claims: [...claims] };
-  memo.set(v, entry);
-  return entry;
-}
-
-/** cfg keys are compared once per Service per sync: keep one string object so equal ones are identical. */
-let lastCfgKey = '';
-
-export function buildNftModel(plan: ProxyPlan, previous?: NftModel): NftModel {
-  let cfgKey = JSON.stringify([plan.config, plan.node.ips]);
-  if (cfgKey === lastCfgKey) cfgKey = lastCfgKey;
-  else lastCfgKey = cfgKey;
-  const services = new Map<string, GlobalFragmentLike>();
-  const clusterIPs = new Set<string>();
-  const changed: string[] = [];
-  let existed = 0;
-  // Two Services claiming one IP:port (or NodePort) would fail the whole transaction; the
-  // first in plan order keeps it, the later one loses that element.
-  const owner = new Map<string, string>();
-  for (const v of plan.services) {
-    if (v.clusterIP) clusterIPs.add(v.clusterIP);
-    const { frag: built, claims } = memoOf(v, plan, cfgKey);
-    let frag: GlobalFragmentLike = built;
-    let clash = false;
-    for (const id of claims) {
-      const o = owner.get(id);
-      if (o === undefined) owner.set(id, v.base);
-      else if (o !== v.base) clash = true;
-    }
-    if (clash) frag = { ...frag, elements: frag.elements.filter(([m, k]) => owner.get(claimOf(m, k)) === v.base) };
-    services.set(v.base, frag);
-    if (previous) {
-      const old = previous.services.get(v.base);
-      if (old !== undefined) existed++;
-      if (old !== frag) changed.push(v.base);
-    }
-  }
-  const removed: string[] = [];
-  if (previous && previous.services.size > existed) for (const base of previous.services.keys()) if (!services.has(base)) removed.push(base);
-  const delta = previous ? { from: previous, changed, removed } : undefined;
-  const shared = sharedState(services, previous && delta ? { state: previous.shared, before: previous.services, changed, removed } : undefined);
-  return { fixed: staticFragment(plan.config), services, selectors: selectorFragment(shared, plan.config), shared, clusterIPs, ...(delta ? { delta } : {}) };
-}

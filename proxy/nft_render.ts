@@ -5,7 +5,8 @@
 // elements deleted/added), so a change at 10k Services is a few lines.
 import { FAMILY, SET, TABLE } from './names.js';
 import { pairChanges, pairsOf } from './nft_shared.js';
-import { buildNftModel, type ChainDef, type Fragment, type NftModel, type SetDef } from './nft_model.js';
+import type { ChainDef, Fragment, NftModel, SetDef } from './nft_model.js';
+import { buildNftModel, isConsumed } from './nft_build.js';
 import type { ProxyPlan } from './types.js';
 
 /** Names that exist in the kernel's table now (from `nft list table`), for a full sync. */
@@ -148,7 +149,7 @@ function clusterIPsOf(m: NftModel): ReadonlySet<string> {
 /** The model of a plan, built once per plan object (from `previous`'s, when given, to share counts). */
 export function modelOf(plan: ProxyPlan, previous?: NftModel): NftModel {
   let m = models.get(plan);
-  if (!m) models.set(plan, (m = buildNftModel(plan, previous)));
+  if (!m || isConsumed(m)) models.set(plan, (m = buildNftModel(plan, previous)));
   return m;
 }
 
@@ -179,17 +180,20 @@ export function renderNft(plan: ProxyPlan, previous?: ProxyPlan, existing?: Exis
   const pairs = pairChanges(before.shared, model.shared);
   for (const p of pairs.removed) s.deleteElements.push(`delete element ${T} ${SET.hairpin} { ${p} }`);
   for (const p of pairs.added) s.element(SET.hairpin, p, '');
-  if (model.delta?.from === before) {
+  const delta = model.delta?.from === before ? model.delta : undefined;
+  if (delta) {
     // Built from `before`: only these fragments differ.
-    for (const base of model.delta.changed) diffFragment(s, before.services.get(base), model.services.get(base));
-    for (const base of model.delta.removed) diffFragment(s, before.services.get(base), undefined);
+    for (const base of delta.changed) diffFragment(s, delta.before.get(base), model.services.get(base));
+    for (const base of delta.removed) diffFragment(s, delta.before.get(base), undefined);
   } else {
     for (const [base, frag] of model.services) diffFragment(s, before.services.get(base), frag);
     for (const [base, frag] of before.services) if (!model.services.has(base)) diffFragment(s, frag, undefined);
   }
-  const oldIPs = clusterIPsOf(before);
-  const newIPs = clusterIPsOf(model);
-  for (const ip of oldIPs) if (!newIPs.has(ip)) s.deleteElements.push(`delete element ${T} ${SET.clusterIPs} { ${ip} }`);
-  for (const ip of newIPs) if (!oldIPs.has(ip)) s.element(SET.clusterIPs, ip, '');
+  const ips = delta?.clusterIPs ?? {
+    added: [...clusterIPsOf(model)].filter((ip) => !clusterIPsOf(before).has(ip)),
+    removed: [...clusterIPsOf(before)].filter((ip) => !clusterIPsOf(model).has(ip)),
+  };
+  for (const ip of ips.removed) s.deleteElements.push(`delete element ${T} ${SET.clusterIPs} { ${ip} }`);
+  for (const ip of ips.added) s.element(SET.clusterIPs, ip, '');
   return s.text();
 }

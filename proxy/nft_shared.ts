@@ -27,7 +27,7 @@ export interface SharedState {
 /** What changed since the previous model (see buildNftModel). */
 export interface SharedChange {
   readonly state: SharedState;
-  readonly before: ReadonlyMap<string, Needing>;
+  readonly before: ReadonlyMap<string, Needing | undefined>;
   readonly changed: readonly string[];
   readonly removed: readonly string[];
 }

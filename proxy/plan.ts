@@ -35,11 +35,58 @@ export class PlanCache {
   entries = new Map<string, CacheEntry>();
   settings = '';
   gen = 0;
+  last?: ProxyPlan;
+  /** Base → position in `last.services`. */
+  index?: Map<string, number>;
+}
+
+/** How a plan differs from the one planned before it with the same cache. */
+export interface PlanDelta {
+  readonly from: ProxyPlan;
+  /** Views that are new objects in this plan (changed or added Service ports). */
+  readonly changed: readonly ServicePortView[];
+  /** Bases of `from`'s views that this plan no longer has. */
+  readonly removed: readonly string[];
+}
+
+const deltas = new WeakMap<ProxyPlan, PlanDelta>();
+
+/** What changed since the previous plan of the same PlanCache, when known. */
+export function planDelta(plan: ProxyPlan): PlanDelta | undefined {
+  return deltas.get(plan);
 }
 
 const NO_SLICES: readonly EndpointSlice[] = [];
+const NO_PODS: Pod[] = [];
+
+// Informer objects are replaced, never mutated: their keys can be remembered (and the strings'
+// hashes with them), which matters when every sync walks 30k Services and slices.
+const keys = new WeakMap<object, string | null>();
+
+function serviceKey(svc: Service): string {
+  let k = keys.get(svc);
+  if (typeof k !== 'string') keys.set(svc, (k = `${svc.metadata?.namespace ?? 'default'}/${svc.metadata?.name ?? ''}`));
+  return k;
+}
+
+/** `ns/service` of the Service a slice belongs to; undefined without the label. */
+function sliceKey(s: EndpointSlice): string | undefined {
+  let k = keys.get(s);
+  if (k === undefined) {
+    const svcName = s.metadata?.labels?.[SERVICE_NAME_LABEL];
+    keys.set(s, (k = svcName ? `${s.metadata?.namespace ?? 'default'}/${svcName}` : null));
+  }
+  return k ?? undefined;
+}
 
 /** deps = [svc, ...slices, ...pods], compared without building the new list. */
+/** sameDeps for the usual single slice. */
+function sameDeps1(deps: readonly object[], svc: object, slice: object, pods: readonly object[]): boolean {
+  if (deps.length !== 2 + pods.length || deps[0] !== svc || deps[1] !== slice) return false;
+  for (let i = 0; i < pods.length; i++) if (deps[2 + i] !== pods[i]) return false;
+  return true;
+}
+
 function sameDeps(deps: readonly object[], svc: object, slices: readonly object[], pods: readonly object[]): boolean {
   if (deps.length !== 1 + slices.length + pods.length || deps[0] !== svc) return false;
   for (let i = 0; i < slices.length; i++) if (deps[1 + i] !== slices[i]) return false;
@@ -209,15 +256,19 @@ export function planServiceRules(input: PlanInput, cache?: PlanCache): ProxyPlan
   if (cache && cache.settings !== settings) {
     cache.entries.clear();
     cache.settings = settings;
+    cache.last = undefined;
+    cache.index = undefined;
   }
-  const slicesBySvc = new Map<string, EndpointSlice[]>();
+  // Most Services have one slice: keep it bare, an array only for two or more (no allocation per
+  // Service per sync).
+  const slicesBySvc = new Map<string, EndpointSlice | EndpointSlice[]>();
   for (const s of input.slices) {
-    const svcName = s.metadata?.labels?.[SERVICE_NAME_LABEL];
-    if (!svcName) continue;
-    const key = `${s.metadata?.namespace ?? 'default'}/${svcName}`;
-    const list = slicesBySvc.get(key);
-    if (list) list.push(s);
-    else slicesBySvc.set(key, [s]);
+    const key = sliceKey(s);
+    if (key === undefined) continue;
+    const have = slicesBySvc.get(key);
+    if (have === undefined) slicesBySvc.set(key, s);
+    else if (Array.isArray(have)) have.push(s);
+    else slicesBySvc.set(key, [have, s]);
   }
   // Only pods that carry a weight matter; usually none do, and then no endpoint needs a lookup.
   const pods = new Map<string, Pod>();
@@ -230,31 +281,63 @@ export function planServiceRules(input: PlanInput, cache?: PlanCache): ProxyPlan
   const gen = cache ? ++cache.gen : 1;
   let used = 0;
   let views: ServicePortView[] = [];
+  const changed: ServicePortView[] = [];
+  const gone = new Set<string>();
+  let added = 0;
+  let count = 0;
   for (const svc of input.services) {
-    const key = `${svc.metadata?.namespace ?? 'default'}/${svc.metadata?.name ?? ''}`;
-    const slices = slicesBySvc.get(key) ?? NO_SLICES;
-    const podDeps: Pod[] = [];
-    if (pods.size > 0) for (const sl of slices) for (const ep of sl.endpoints ?? []) {
+    const key = serviceKey(svc);
+    const got = slicesBySvc.get(key);
+    const slices = got === undefined ? NO_SLICES : Array.isArray(got) ? got : undefined;
+    const podDeps: Pod[] = pods.size > 0 ? [] : NO_PODS;
+    if (pods.size > 0) for (const sl of slices ?? [got as EndpointSlice]) for (const ep of sl.endpoints ?? []) {
       const p = ep.targetRef?.kind === 'Pod' && ep.targetRef.name ? pods.get(podKey(svc.metadata?.namespace ?? 'default', ep.targetRef.name)) : undefined;
       if (p) podDeps.push(p);
     }
     let entry = entries.get(key);
     if (entry?.gen === gen) continue; // the same Service listed twice
-    if (!entry || !sameDeps(entry.deps, svc, slices, podDeps)) {
-      entry = { deps: [svc, ...slices, ...podDeps], views: viewsForService(svc, slices, pods, input, mode, scheduler), gen };
+    if (!entry || !(slices ? sameDeps(entry.deps, svc, slices, podDeps) : sameDeps1(entry.deps, svc, got as EndpointSlice, podDeps))) {
+      const list = slices ?? [got as EndpointSlice];
+      const old = entry;
+      if (old) for (const v of old.views) gone.add(v.base);
+      entry = { deps: [svc, ...list, ...podDeps], views: viewsForService(svc, list, pods, input, mode, scheduler), gen };
       entries.set(key, entry);
+      for (const v of entry.views) {
+        changed.push(v);
+        if (!old?.views.some((o) => o.base === v.base)) added++;
+      }
     }
     entry.gen = gen;
     used++;
-    for (const v of entry.views) views.push(v);
+    count += entry.views.length;
   }
-  if (entries.size > used) for (const [k, e] of entries) if (e.gen !== gen) entries.delete(k);
-  views.sort((a, b) => (a.base < b.base ? -1 : a.base > b.base ? 1 : 0));
+  if (entries.size > used) {
+    for (const [k, e] of entries) {
+      if (e.gen === gen) continue;
+      for (const v of e.views) gone.add(v.base);
+      entries.delete(k);
+    }
+  }
+  for (const v of changed) gone.delete(v.base);
+  const last = cache?.last;
+  if (last && cache.index && added === 0 && gone.size === 0 && last.services.length === count && last.config.mode !== 'userspace') {
+    // The same Service ports as last time: keep last time's order, swap in the changed views.
+    views = last.services.slice();
+    for (const v of changed) views[cache.index.get(v.base)!] = v;
+  } else {
+    for (const e of entries.values()) for (const v of e.views) views.push(v);
+    views.sort((a, b) => (a.base < b.base ? -1 : a.base > b.base ? 1 : 0));
+    if (cache) cache.index = new Map(views.map((v, i) => [v.base, i]));
+  }
   if (mode === 'userspace') views = assignProxyPorts(views, input.config.userspacePortBase ?? DEFAULT_USERSPACE_PORT_BASE);
-  return {
+  const plan: ProxyPlan = {
     node: input.node,
     config: { clusterCIDR: input.config.clusterCIDR, scheduler, mode, selection, layout, ...(input.config.podCIDR ? { podCIDR: input.config.podCIDR } : {}) },
     services: views,
     healthChecks: healthChecksOf(views),
   };
+  // Userspace plans get fresh views (ports assigned), so no delta for them.
+  if (cache?.last && mode !== 'userspace') deltas.set(plan, { from: cache.last, changed, removed: [...gone] });
+  if (cache) cache.last = plan;
+  return plan;
 }
