@@ -135,7 +135,9 @@ class FastConnection implements UpstreamUser {
   };
 
   private readonly onTimeout = (): void => {
-    // Keep-alive idle limit (and a head that never completes); upstream timeouts are separate.
+    // Keep-alive idle limit (and a head that never completes). The timer stays armed for the
+    // connection's life (re-arming it per request cost more than it saved); while a request is
+    // in flight the upstream timeouts apply instead.
     if (this.req === Req.Head) this.socket.destroy();
   };
 
@@ -190,7 +192,6 @@ class FastConnection implements UpstreamUser {
     this.status = 0;
     this.resLength = undefined;
     this.endpoint = '';
-    this.socket.setTimeout(0);
     this.tryUpstream();
     return true;
   }
@@ -232,16 +233,16 @@ class FastConnection implements UpstreamUser {
     if (up.connected) this.sendHead(up);
     else {
       this.req = Req.WaitUp;
-      up.socket.setTimeout(plan.connectTimeoutMs);
+      up.timeout(plan.connectTimeoutMs);
     }
   }
 
   private sendHead(up: Upstream): void {
-    up.socket.setTimeout(this.plan!.sendTimeoutMs);
+    up.timeout(this.plan!.sendTimeoutMs);
     up.socket.write(this.plan!.head, 'latin1');
     const hasBody = this.bodyLeft > 0 || this.reqChunks !== undefined;
     this.req = hasBody ? Req.Body : Req.Sent;
-    if (!hasBody) up.socket.setTimeout(this.plan!.readTimeoutMs);
+    if (!hasBody) up.timeout(this.plan!.readTimeoutMs);
     this.pump();
   }
 
@@ -277,7 +278,7 @@ class FastConnection implements UpstreamUser {
     const flowing = up.socket.write(n < buf.length ? buf.subarray(0, n) : buf);
     if (complete) {
       this.req = Req.Sent;
-      if (this.res === Res.Wait) up.socket.setTimeout(this.plan!.readTimeoutMs);
+      if (this.res === Res.Wait) up.timeout(this.plan!.readTimeoutMs);
       if (this.res === Res.Done) this.complete();
       return !this.dead && (this.req as Req) === Req.Head;
     }
@@ -347,7 +348,7 @@ class FastConnection implements UpstreamUser {
   private startResponse(up: Upstream, h: ResponseHead, body: Buffer): void {
     const method = this.head!.method;
     this.status = h.status;
-    this.resLength = h.map['content-length'];
+    this.resLength = h.contentLength >= 0 ? String(h.contentLength) : undefined;
     if (method === 'HEAD' || h.status === 204 || h.status === 304) this.framing = Framing.None;
     else if (h.chunked) this.framing = Framing.Chunked;
     else if (h.contentLength >= 0) this.framing = Framing.Length;
@@ -357,7 +358,7 @@ class FastConnection implements UpstreamUser {
     this.resLeft = h.contentLength;
     this.resChunks = this.framing === Framing.Chunked ? new ChunkedScanner() : undefined;
     this.res = Res.Body;
-    up.socket.setTimeout(this.plan!.readTimeoutMs);
+    up.timeout(this.plan!.readTimeoutMs);
     const headText = this.clientHead(h, this.framing);
     if (this.framing === Framing.None || body.length === 0) {
       this.socket.write(headText, 'latin1');
@@ -485,7 +486,6 @@ class FastConnection implements UpstreamUser {
     this.req = Req.Head;
     this.head = undefined;
     this.plan = undefined;
-    this.socket.setTimeout(KEEP_ALIVE_MS);
     this.socket.resume();
     // Called from inside pump (body completed) or from an upstream event: either way the next
     // pipelined request is parsed on this turn.

@@ -20,8 +20,6 @@ export interface Fields {
   readonly names: string[];
   readonly lower: string[];
   readonly values: string[];
-  /** Lower-cased name → value; repeated fields joined with ", ". */
-  readonly map: Record<string, string>;
   /** -1 when absent. */
   readonly contentLength: number;
   readonly chunked: boolean;
@@ -32,6 +30,8 @@ export interface Fields {
 }
 
 export interface RequestHead extends Fields {
+  /** Lower-cased name → value; repeated fields joined with ", ". */
+  readonly map: Record<string, string>;
   readonly method: string;
   readonly target: string;
   readonly minor: 0 | 1;
@@ -62,15 +62,14 @@ function headEnd(buf: Buffer, from: number): number {
 // all exclude both, and lines are split on CRLF only.
 const NONE: readonly string[] = [];
 
-function parseFields(lines: string[], bad: 400 | 502): Fields {
+/** Header fields of `lines` (the first line is the start line); `map` is filled when given. */
+function parseFields(lines: string[], bad: 400 | 502, map?: Record<string, string>): Fields {
   const names: string[] = [];
   const lower: string[] = [];
   const values: string[] = [];
-  // A plain object keeps V8's fast properties (the same few names arrive every time); only
-  // fixed, well-known names are ever read from it.
-  const map: Record<string, string> = {};
   let contentLength = -1;
   let te: string | undefined;
+  let conn: string | undefined;
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i]!;
     const colon = line.indexOf(':');
@@ -83,23 +82,25 @@ function parseFields(lines: string[], bad: 400 | 502): Fields {
     names.push(name);
     lower.push(key);
     values.push(value);
-    const prev = map[key];
     if (key === 'content-length') {
       if (!DIGITS.test(value)) throw new HeadError(bad, `invalid Content-Length ${JSON.stringify(value.slice(0, 32))}`);
       const n = Number(value);
       if (contentLength !== -1 && n !== contentLength) throw new HeadError(bad, 'differing Content-Length fields');
       contentLength = n;
-      map[key] = value;
+      if (map) map[key] = value;
       continue;
     }
     if (key === 'transfer-encoding') te = te === undefined ? value : `${te}, ${value}`;
-    map[key] = prev === undefined ? value : `${prev}, ${value}`;
+    else if (key === 'connection') conn = conn === undefined ? value : `${conn}, ${value}`;
+    if (map) {
+      const prev = map[key];
+      map[key] = prev === undefined ? value : `${prev}, ${value}`;
+    }
   }
   if (te !== undefined && contentLength !== -1) throw new HeadError(bad, 'both Content-Length and Transfer-Encoding');
   const coding = te?.toLowerCase();
-  const conn = map['connection'];
   return {
-    names, lower, values, map, contentLength,
+    names, lower, values, contentLength,
     chunked: coding === 'chunked',
     otherCoding: coding !== undefined && coding !== 'chunked',
     connection: conn === undefined ? NONE : conn.toLowerCase().split(',').map((s) => s.trim()).filter(Boolean),
@@ -122,9 +123,12 @@ export function parseRequestHead(buf: Buffer): RequestHead | HeadError | undefin
   const m = REQUEST_LINE.exec(lines[0]!);
   if (!m) return new HeadError(400, `malformed request line ${JSON.stringify(lines[0]!.slice(0, 64))}`);
   try {
-    const f = parseFields(lines, 400);
+    // A plain object keeps V8's fast properties (the same few names arrive every time); only
+    // fixed, well-known names are read from it.
+    const map: Record<string, string> = {};
+    const f = parseFields(lines, 400, map);
     return {
-      names: f.names, lower: f.lower, values: f.values, map: f.map, contentLength: f.contentLength, chunked: f.chunked, otherCoding: f.otherCoding,
+      names: f.names, lower: f.lower, values: f.values, map, contentLength: f.contentLength, chunked: f.chunked, otherCoding: f.otherCoding,
       connection: f.connection, method: m[1]!, target: m[2]!, minor: m[3] === '1' ? 1 : 0, length: end,
     };
   } catch (err) {
@@ -144,7 +148,7 @@ export function parseResponseHead(buf: Buffer): ResponseHead | HeadError | undef
   try {
     const f = parseFields(lines, 502);
     return {
-      names: f.names, lower: f.lower, values: f.values, map: f.map, contentLength: f.contentLength, chunked: f.chunked, otherCoding: f.otherCoding,
+      names: f.names, lower: f.lower, values: f.values, contentLength: f.contentLength, chunked: f.chunked, otherCoding: f.otherCoding,
       connection: f.connection, status: Number(m[2]), reason: m[3] ?? '', minor: m[1] === '1' ? 1 : 0, length: end,
     };
   } catch (err) {

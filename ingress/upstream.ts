@@ -1,7 +1,7 @@
 // Keep-alive TCP connections to endpoints for the fast engine. Each connection keeps one set of
 // listeners for its whole life and hands events to whoever holds it now, so reusing a connection
 // for the next request adds and removes no listeners. Idle connections sit in a LIFO list per
-// endpoint (the warmest is reused, the others idle out), unref'd so they never hold the process.
+// endpoint (the warmest is reused, the others idle out); close() destroys them.
 import net from 'node:net';
 import type { Endpoint } from './backends.js';
 
@@ -23,6 +23,7 @@ export class Upstream {
   connected = false;
   /** Served a request before: a failure before any answer may just be the upstream's idle close. */
   reused = false;
+  private timeoutMs = -1;
   private error: Error | undefined;
 
   constructor(readonly key: string, readonly socket: net.Socket, private readonly pool: UpstreamPool) {
@@ -39,6 +40,13 @@ export class Upstream {
       u?.upClose(this, this.error);
     });
   }
+
+  /** The socket's idle timeout, touched only when it changes (connect, send, read, idle mostly share one value). */
+  timeout(ms: number): void {
+    if (ms === this.timeoutMs) return;
+    this.timeoutMs = ms;
+    this.socket.setTimeout(ms);
+  }
 }
 
 export class UpstreamPool {
@@ -49,7 +57,6 @@ export class UpstreamPool {
     const list = this.idle.get(ep.key);
     const up = list?.pop();
     if (up) {
-      up.socket.ref();
       up.user = user;
       return up;
     }
@@ -68,8 +75,7 @@ export class UpstreamPool {
       up.socket.destroy();
       return;
     }
-    up.socket.setTimeout(IDLE_MS);
-    up.socket.unref();
+    up.timeout(IDLE_MS);
     list.push(up);
   }
 
