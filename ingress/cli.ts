@@ -12,7 +12,7 @@ import type { ServiceRef } from './backends.js';
 import type { LoadBalancerIngress } from './compile.js';
 import { serveIngress, type StatusWriter } from './server.js';
 
-const USAGE = 'usage: podnet ingress serve --source file:OBJECTS|kubeconfig[:PATH] --listen ADDR:PORT [--tls-listen ADDR:PORT] [--class NAME] [--publish-service NS/NAME] [--status-address IP|HOST] [--default-backend NS/NAME:PORT] [--metrics-listen ADDR:PORT] [--no-access-log]';
+const USAGE = 'usage: podnet ingress serve --source file:OBJECTS|kubeconfig[:PATH] --listen ADDR:PORT [--tls-listen ADDR:PORT] [--class NAME] [--publish-service NS/NAME] [--status-address IP|HOST] [--default-backend NS/NAME:PORT] [--metrics-listen ADDR:PORT] [--no-access-log] [--engine fast|node]';
 
 export function parseHostPort(text: string, flag: string): { host: string; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(text);
@@ -65,6 +65,7 @@ export async function ingressServeCommand(argv: string[]): Promise<void> {
       'no-access-log': { type: 'boolean', default: false },
       'flow-socket': { type: 'string' },
       'metrics-listen': { type: 'string' },
+      engine: { type: 'string', default: 'fast' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -73,6 +74,8 @@ export async function ingressServeCommand(argv: string[]): Promise<void> {
     process.stdout.write(USAGE + '\n');
     return;
   }
+  const engine = values.engine;
+  if (engine !== 'fast' && engine !== 'node') throw new PodnetError('INGRESS_BAD_FLAG', `ingress: --engine "${engine}" is not fast or node`);
   if (!values.source) throw new PodnetError('INGRESS_BAD_FLAG', `ingress: --source is required\n${USAGE}`);
   const { source, client } = await openSource(values.source);
   // HTTP requests as L7 flows for `podnet observe` (the daemon's sink), when asked.
@@ -95,6 +98,7 @@ export async function ingressServeCommand(argv: string[]): Promise<void> {
     writer: client ? clientWriter(client) : undefined,
     accessLog: values['no-access-log'] ? false : undefined,
     metricsListen: values['metrics-listen'] ? parseHostPort(values['metrics-listen'], '--metrics-listen') : undefined,
+    engine,
   });
   const p = server.ports();
   process.stderr.write(`ingress: serving HTTP on ${p.http}${p.https ? `, HTTPS on ${p.https}` : ''} (${server.stats().routes} routes)\n`);

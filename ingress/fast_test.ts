@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { KubeObject } from '../api/types.js';
-import { ingress, serviceFor, world, type World } from './testing.js';
+import { ingress, request, serviceFor, world, type World } from './testing.js';
 import type { Flow } from './server.js';
 
 class RawClient {
@@ -138,6 +138,7 @@ describe('fast engine', () => {
       ...serviceFor('raw', [{ host: '127.0.0.1', port: script.port }]),
       ingress('fast', [{ host: 'fast.example', paths: [{ path: '/', service: 'svc-a' }] }, { host: 'raw.example', paths: [{ path: '/', service: 'raw' }] }]),
       ingress('small', [{ host: 'small.example', paths: [{ path: '/', service: 'svc-a' }] }], { annotations: { 'nginx.ingress.kubernetes.io/proxy-body-size': '10' } }),
+      ingress('big', [{ host: 'big.example', paths: [{ path: '/', service: 'svc-a' }] }], { annotations: { 'nginx.ingress.kubernetes.io/proxy-body-size': '0' } }),
       ingress('cors', [{ host: 'cors.example', paths: [{ path: '/', service: 'svc-a' }] }], { annotations: { 'nginx.ingress.kubernetes.io/enable-cors': 'true' } }),
     ];
     w.apply(...objs);
@@ -197,6 +198,14 @@ describe('fast engine', () => {
       c.send('56789');
       assert.match(await c.responses(1), /"body":"0123456789"/);
     } finally { c.close(); }
+  });
+
+  test('megabytes go through both ways with backpressure, byte for byte', async () => {
+    const body = Buffer.alloc(4 * 1024 * 1024, 'abcdefghijklmnopqrstuvwxyz');
+    const r = await request(w.port, '/big', { host: 'big.example', method: 'POST', body });
+    assert.equal(r.status, 200);
+    assert.equal(r.echo!.body.length, body.length);
+    assert.equal(r.echo!.body, body.toString());
   });
 
   test('a chunked response is passed through with its framing, and the connection is reused', async () => {
