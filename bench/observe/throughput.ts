@@ -1,6 +1,7 @@
 // Flow capture cost: bulk TCP throughput and short-connection rate between a "pod" and its "node"
 // (through a DNAT'ed Service address, as pods reach Services), with observe capturing on the node
-// (conntrack events + nftables traces of first packets) versus not. Rounds alternate off/on.
+// (conntrack events + nftables traces of first packets) versus not, and capturing without the
+// SYN_RECV reader of handshake times (connectTimes: false). Rounds alternate off / on-no-times / on.
 //   node --import tsx bench/observe/throughput.ts [rounds=3] [seconds=3]
 import { spawn } from 'node:child_process';
 import { MemorySource } from '../../client/memory.js';
@@ -60,10 +61,10 @@ async function main(): Promise<void> {
     await runOk('nft', ['-f', '-'], { netns: NODE, input: 'table ip bench {\n chain pre {\n  type nat hook prerouting priority -100;\n  ip daddr 10.96.0.20 tcp dport 80 dnat to 10.244.1.1:9000\n  ip daddr 10.96.0.20 tcp dport 81 dnat to 10.244.1.1:9001\n }\n}\n' });
     server = spawn('ip', ['netns', 'exec', NODE, process.execPath, '-e', SERVER], { stdio: 'ignore' });
     await new Promise((r) => setTimeout(r, 500));
-    const res = { off: { bulk: [] as number[], conns: [] as number[] }, on: { bulk: [] as number[], conns: [] as number[] } };
+    const res = { off: { bulk: [] as number[], conns: [] as number[] }, on: { bulk: [] as number[], conns: [] as number[] }, 'on-no-times': { bulk: [] as number[], conns: [] as number[] } };
     for (let i = 0; i < rounds; i++) {
-      for (const mode of ['off', 'on'] as const) {
-        const obs = mode === 'on' ? await startObserve({ source: new MemorySource(), nodes: [{ name: 'node', netns: NODE }], listen: { host: '127.0.0.1', port: 0 }, onError: () => {} }) : undefined;
+      for (const mode of ['off', 'on-no-times', 'on'] as const) {
+        const obs = mode === 'off' ? undefined : await startObserve({ source: new MemorySource(), nodes: [{ name: 'node', netns: NODE }], listen: { host: '127.0.0.1', port: 0 }, onError: () => {}, connectTimes: mode === 'on' });
         try {
           res[mode].bulk.push(await client('bulk'));
           res[mode].conns.push(await client('conns'));
@@ -76,6 +77,8 @@ async function main(): Promise<void> {
     const mb = (x: number) => (x / 1e6).toFixed(0);
     console.log(`bulk TCP MB/s  off ${res.off.bulk.map(mb).join(' ')}  on ${res.on.bulk.map(mb).join(' ')}  ratio on/off ${(median(res.on.bulk) / median(res.off.bulk)).toFixed(3)}`);
     console.log(`connections/s  off ${res.off.conns.map((x) => x.toFixed(0)).join(' ')}  on ${res.on.conns.map((x) => x.toFixed(0)).join(' ')}  ratio on/off ${(median(res.on.conns) / median(res.off.conns)).toFixed(3)}`);
+    const nt = res['on-no-times'];
+    console.log(`without handshake times (connectTimes: false): bulk MB/s ${nt.bulk.map(mb).join(' ')} ratio ${(median(nt.bulk) / median(res.off.bulk)).toFixed(3)}; connections/s ${nt.conns.map((x) => x.toFixed(0)).join(' ')} ratio ${(median(nt.conns) / median(res.off.conns)).toFixed(3)}`);
   } finally {
     if (server?.pid) server.kill('SIGKILL');
     await cleanupNetnsPrefix(prefix);
