@@ -25,7 +25,6 @@ type Stamps = Map<string, { newMs?: number; synRecvMs?: number }>;
 
 function reader(into: Stamps): LineProcess {
   return followLines(NS, 'conntrack', ['-E', '-e', 'NEW,UPDATE', '-o', 'extended,timestamp,id'], (line) => {
-    if (process.env.DEBUG) process.stderr.write(line + '\n');
     const rec = parseConntrackEvent(line);
     if (!rec?.id || rec.orig.dport !== 8080) return;
     // The parser keeps milliseconds; the tool prints microseconds.
