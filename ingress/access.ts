@@ -44,8 +44,8 @@ export function recorder(metrics: IngressMetrics, accessLog: ((line: string) => 
     const ingress = f.owner ? f.owner.name : '';
     const namespace = f.owner?.namespace ?? '';
     const svcName = f.service.slice(f.service.indexOf('/') + 1);
-    metrics.requests.inc({ ingress, namespace, service: svcName, status: String(f.status), method: f.method });
-    metrics.duration.observe({ ingress, namespace, service: svcName, method: f.method }, latencyMs / 1000);
+    metrics.requests.inc([ingress, namespace, svcName, String(f.status), f.method]);
+    metrics.duration.observe([ingress, namespace, svcName, f.method], latencyMs / 1000);
     if (!accessLog && !onRequest) return;
     const time = new Date().toISOString();
     accessLog?.(`${f.client} - - [${time}] "${f.method} ${f.url} HTTP/${f.httpVersion}" ${f.status} ${f.contentLength ?? '-'} "${f.referer ?? '-'}" "${f.userAgent ?? '-'}" ${(latencyMs / 1000).toFixed(3)} [${namespace}-${ingress}] ${f.endpoint || '-'} ${f.requestId}`);
