@@ -5,6 +5,7 @@
 // counts were taken over recounts from its fragments if it is ever needed again (only when plans
 // are diffed out of order).
 import type { GlobalNeeds } from './nft_global.js';
+import type { ModelDelta } from './nft_model.js';
 
 type Needing = { readonly needs?: GlobalNeeds };
 
@@ -24,13 +25,8 @@ export interface SharedState {
   readonly delta?: SharedDelta;
 }
 
-/** What changed since the previous model (see buildNftModel). */
-export interface SharedChange {
-  readonly state: SharedState;
-  readonly before: ReadonlyMap<string, Needing | undefined>;
-  readonly changed: readonly string[];
-  readonly removed: readonly string[];
-}
+/** What changed since the previous model (its ModelDelta), with the previous model's state. */
+export type SharedChange = Pick<ModelDelta, 'before' | 'changed' | 'removed'> & { readonly state: SharedState };
 
 function add(counts: Map<string, number>, keys: readonly string[] | undefined, by: 1 | -1, touched?: Map<string, number>): void {
   for (const k of keys ?? []) {
