@@ -31,7 +31,7 @@ function claimOf(map: string, key: string): string {
 function memoOf(v: ServicePortView, plan: ProxyPlan, cfgKey: string): Memo {
   const hit = memo.get(v);
   if (hit && hit.cfg === cfgKey) return hit;
-  const frag = usesGlobalLayout(v, plan.config) ? globalFragment(v, plan.config, plan.node.ips) : serviceFragment(v, plan.config);
+  const frag = usesGlobalLayout(v, plan.config, plan.node.ips) ? globalFragment(v, plan.config, plan.node.ips) : serviceFragment(v, plan.config);
   const claims = new Set<string>();
   for (const [m, k] of frag.elements) if (!m.startsWith('backends-')) claims.add(claimOf(m, k));
   const entry = { cfg: cfgKey, frag, claims: [...claims] };

@@ -18,10 +18,14 @@ type Cfg = ProxyPlan['config'];
 const MARK = `0x${MASQ_MARK.toString(16)}`;
 const PROTOCOLS = ['tcp', 'udp', 'sctp'] as const;
 
-/** Whether a Service port takes the global form: what needs per-endpoint state stays on chains. */
-export function usesGlobalLayout(v: ServicePortView, cfg: Cfg): boolean {
+/**
+ * Whether a Service port takes the global form: what needs per-endpoint state stays on chains, and
+ * so does a NodePort on a node without known addresses (global NodePort keys need one).
+ */
+export function usesGlobalLayout(v: ServicePortView, cfg: Cfg, nodeIPs: readonly string[]): boolean {
   return (
     cfg.layout === 'global' &&
+    (v.nodePort === undefined || nodeIPs.length > 0) &&
     cfg.mode === 'nftables' &&
     v.kubeLayout !== true &&
     v.algorithm === 'random' &&

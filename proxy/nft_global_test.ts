@@ -93,6 +93,8 @@ test('Services needing per-endpoint state keep kube-proxy chains beside the glob
   assert.doesNotMatch(script, /chain ip podnet-proxy \S+-default\/plain\//);
   assert.match(script, /10\.96\.0\.15 \. tcp \. 80 : goto select-tcp-3/);
   assert.match(script, /10\.96\.0\.14 \. tcp \. 80 : goto service-\S+-default\/ann\/tcp\//);
+  const noAddress = planServiceRules({ services: [svc('np', { type: 'NodePort', ports: [{ port: 80, nodePort: 30080 }] })], slices: [three('np')], node: { name: 'n1', ips: [] }, config: { clusterCIDR: '10.244.0.0/16' } });
+  assert.match(renderNft(noAddress), /service-nodeports \{ tcp \. 30080 : goto external-/, 'a NodePort needs a node address for a global key');
   const kube = planServiceRules({ services: [svc('plain')], slices: [three('plain')], node, config: { clusterCIDR: '10.244.0.0/16', layout: 'kube' } });
   assert.doesNotMatch(renderNft(kube), /backends|select-|hairpin|masq-external|service-ips-internal/, "layout 'kube' is today's ruleset");
 });
