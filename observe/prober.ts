@@ -2,6 +2,7 @@
 // pod standing for each node to the pod standing for every node (probeplan.ts), one TCP handshake
 // timed inside the source pod. A SYN/ACK or a RST is a round trip; silence until the timeout is a
 // NetworkPolicy drop or a broken path. Results feed the metrics and /api/probes (latest per pair).
+import { randomInt } from 'node:crypto';
 import type { Pod } from '../api/types.js';
 import { PodnetError } from '../api/errors.js';
 import type { FlowMetrics } from './metrics.js';
@@ -61,7 +62,8 @@ export function startProber(opts: ProberOptions): Prober {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
   const helpers = new Map<string, Promise<ProbeHelper>>();
   const latest = new Map<string, ProbeResult>();
-  let nextPort = PROBE_PORT_FIRST;
+  // A random start: two probers on one cluster (a test's beside the daemon's) rarely pick one port at once.
+  let nextPort = PROBE_PORT_FIRST + randomInt(PROBE_PORT_LAST - PROBE_PORT_FIRST + 1);
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<ProbeResult[]> | undefined;
