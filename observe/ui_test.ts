@@ -112,3 +112,10 @@ test('a trace result is drawn on the map with differences flagged', { skip }, as
   assert.equal(await page.locator('path.edge.trace').count(), 1);
   await page.screenshot({ path: join(shotDir, 'trace.png') });
 });
+
+test('the latency view says when this observer runs no probes', { skip }, async () => {
+  await page.click('nav button[data-view="probes"]');
+  await page.waitForSelector('#probes p.hint');
+  assert.equal(await page.textContent('#probes p.hint'), 'Latency probes are off here.');
+  await page.click('nav button[data-view="map"]');
+});
