@@ -51,6 +51,8 @@ export function chooseBackend(route: Route, headers: IncomingHttpHeaders, random
 export class Balancer {
   private readonly rr = new Map<string, number>();
   private readonly inflight = new Map<string, number>();
+  /** Counters are keyed by name so they survive table swaps; the key string is built once per backend object. */
+  private readonly keys = new WeakMap<ResolvedBackend, string>();
 
   pick(backend: ResolvedBackend, mode: LoadBalance, exclude: ReadonlySet<string>, sticky?: string): Endpoint | undefined {
     const eps = exclude.size === 0 ? backend.endpoints : backend.endpoints.filter((e) => !exclude.has(e.key));
@@ -78,7 +80,8 @@ export class Balancer {
   }
 
   private next(backend: ResolvedBackend, n: number): number {
-    const key = `${backend.namespace}/${backend.service}`;
+    let key = this.keys.get(backend);
+    if (key === undefined) this.keys.set(backend, (key = `${backend.namespace}/${backend.service}`));
     const i = this.rr.get(key) ?? 0;
     this.rr.set(key, (i + 1) % 1_000_000_007);
     return i % n;

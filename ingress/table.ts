@@ -135,6 +135,15 @@ function first(routes: readonly Route[] | undefined, f: RequestFacts): Route | u
 export function matchInHost(ht: HostTable, path: string, f: RequestFacts): Match | undefined {
   const exact = first(ht.exact.get(path), f);
   if (exact) return { route: exact, host: ht };
+  if (ht.regex.length === 0) {
+    // The common case, without the regex interleaving below (and its closure) per request.
+    if (ht.prefix.size === 0) return undefined;
+    for (const cand of candidatePrefixes(path)) {
+      const p = first(ht.prefix.get(cand), f);
+      if (p) return { route: p, host: ht };
+    }
+    return undefined;
+  }
   let ri = 0;
   const tryRegex = (minLen: number): Match | undefined => {
     for (; ri < ht.regex.length && ht.regex[ri]!.path.length > minLen; ri++) {
@@ -160,11 +169,8 @@ export function lookup(table: RouteTable, hostname: string, path: string, f: Req
   const exact = table.hosts.get(hostname);
   const wkey = wildcardKeyOf(hostname);
   const wild = wkey === undefined ? undefined : table.wildcards.get(wkey);
-  for (const ht of [exact, wild, table.catchAll]) {
-    if (!ht) continue;
-    const m = matchInHost(ht, path, f);
-    if (m) return m;
-  }
+  const m = (exact && matchInHost(exact, path, f)) || (wild && matchInHost(wild, path, f)) || matchInHost(table.catchAll, path, f);
+  if (m) return m;
   for (const ht of [exact, wild, table.catchAll]) {
     if (ht?.defaultRoute) return { route: ht.defaultRoute, host: ht };
   }
