@@ -1,4 +1,5 @@
 // Where a cluster keeps its state: $PODNET_HOME (default ~/.podnet)/clusters/<name>/.
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,9 +52,15 @@ export function clusterPaths(name: string): ClusterPaths {
 }
 
 /** The package root (where bin/, dist/ and examples/ live). */
+/** The checkout: the nearest folder above this module with a package.json (from dist/cli/ or, under tsx, cli/). */
 export function packageRoot(): string {
-  // dist/cli/paths.js → ../..
-  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+    dir = up;
+  }
+  return dir;
 }
 
 export function podnetBin(): string {

@@ -11,9 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { rootTestsEnabled, run } from '../host/exec.js';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { run } from '../host/exec.js';
 import { KubeClient, kubeSource, loadKubeconfig } from '../client/kube.js';
 import type { ObjectSource } from '../client/source.js';
 import { podNetnsName } from '../kubelet/names.js';
@@ -24,25 +22,15 @@ import { screenshotDir } from './shots.js';
 import { observeCommand } from './cli.js';
 import type { ProbeResult } from './prober.js';
 import { parsePrometheusText, type Sample } from '../cli/promtext.js';
+import { KUBECTL, clusterSkip, testCluster, waitFor as waitUntil } from '../cli/testing/cluster.js';
 
 const pexec = promisify(execFile);
 
-/** The checkout root, from dist/observe/ or (under tsx) observe/. */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
-  return dir;
-}
-const KUBECTL = '/usr/lib/google-cloud-sdk/bin/kubectl.1.33';
 const CHROMIUM = '/usr/bin/chromium';
-const skip = !rootTestsEnabled() ? 'needs root' : !existsSync(KUBECTL) ? 'kubectl 1.33 not installed' : false;
-
-const name = `t${Math.random().toString(36).slice(2, 8)}`;
-const home = mkdtempSync(join(tmpdir(), 'podnet-observe-e2e-'));
-const env = { ...process.env, PODNET_HOME: home };
-const bin = join(packageRoot(), 'bin', 'podnet');
-const kubeconfig = join(home, 'clusters', name, 'kubeconfig');
-const port = String(20000 + Math.floor(Math.random() * 20000));
+const skip = clusterSkip();
+const cluster = testCluster();
+const { name, home, kubeconfig, port, podnet, kubectl } = cluster;
+const waitFor = <T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 90_000) => waitUntil(what, fn, timeoutMs);
 
 const manifest = `
 apiVersion: v1
@@ -100,29 +88,6 @@ let nodeNames: string[] = [];
 let url = '';
 const netnsOf = new Map<string, string>();
 const ipOf = new Map<string, string>();
-
-async function podnet(...args: string[]): Promise<string> {
-  return (await pexec(process.execPath, [bin, ...args], { env, timeout: 180_000 })).stdout;
-}
-
-async function kubectl(...args: string[]): Promise<string> {
-  return (await pexec(KUBECTL, ['--kubeconfig', kubeconfig, ...args], { timeout: 60_000 })).stdout;
-}
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 async function flows(q: string): Promise<Flow[]> {
   const text = await (await fetch(new URL(`/api/flows?${q}`, url))).text();
@@ -182,9 +147,7 @@ after(async () => {
   source?.stop();
   await probeObs?.stop();
   probeSource?.stop();
-  if (skip) return;
-  await podnet('down', '--name', name).catch(() => {});
-  rmSync(home, { recursive: true, force: true });
+  await cluster.destroy(!skip);
 });
 
 test('real connections become flows: forwarded via a ClusterIP, rejected without endpoints, dropped by policy', { skip }, async () => {
