@@ -5,6 +5,7 @@ import type { EndpointSlice, Pod, Service } from '../api/types.js';
 import { tryParseIP } from '../api/ip.js';
 import { ANNOTATION_ALGORITHM, ANNOTATION_POD_WEIGHT, ANNOTATION_WEIGHTS, chooseAlgorithm, parseWeight, parseWeights } from './algorithm.js';
 import { categorizeEndpoints } from './endpoints.js';
+import { SliceIndex } from './slice_index.js';
 import { endpointChainBase, hash8, servicePortBase } from './names.js';
 import type { Algorithm, EndpointView, HealthCheckView, NodeView, ProxyConfig, ProxyMode, ProxyPlan, Protocol, ServicePortView } from './types.js';
 
@@ -38,6 +39,11 @@ export class PlanCache {
   last?: ProxyPlan;
   /** Base → position in `last.services`. */
   index?: Map<string, number>;
+  slices?: SliceIndex;
+  /** The Service objects of the last sync, to find the few that are new objects. */
+  services?: { readonly seen: Set<Service>; readonly byKey: Map<string, Service> };
+  /** The last sync had pods with weights: their going away changes views too. */
+  weighted?: boolean;
 }
 
 /** How a plan differs from the one planned before it with the same cache. */
@@ -258,18 +264,12 @@ export function planServiceRules(input: PlanInput, cache?: PlanCache): ProxyPlan
     cache.settings = settings;
     cache.last = undefined;
     cache.index = undefined;
+    cache.slices = undefined;
+    cache.services = undefined;
   }
-  // Most Services have one slice: keep it bare, an array only for two or more (no allocation per
-  // Service per sync).
-  const slicesBySvc = new Map<string, EndpointSlice | EndpointSlice[]>();
-  for (const s of input.slices) {
-    const key = sliceKey(s);
-    if (key === undefined) continue;
-    const have = slicesBySvc.get(key);
-    if (have === undefined) slicesBySvc.set(key, s);
-    else if (Array.isArray(have)) have.push(s);
-    else slicesBySvc.set(key, [have, s]);
-  }
+  const index = cache ? (cache.slices ??= new SliceIndex(sliceKey)) : new SliceIndex(sliceKey);
+  const dirtySlices = index.update(input.slices);
+  const slicesBySvc = index.byService;
   // Only pods that carry a weight matter; usually none do, and then no endpoint needs a lookup.
   const pods = new Map<string, Pod>();
   for (const p of input.pods ?? []) {
@@ -284,9 +284,10 @@ export function planServiceRules(input: PlanInput, cache?: PlanCache): ProxyPlan
   const changed: ServicePortView[] = [];
   const gone = new Set<string>();
   let added = 0;
-  let count = 0;
-  for (const svc of input.services) {
-    const key = serviceKey(svc);
+  let healthChecksTouched = false;
+
+  /** Re-plans one Service if its objects changed; false when it was already seen this sync. */
+  const visit = (key: string, svc: Service): boolean => {
     const got = slicesBySvc.get(key);
     const slices = got === undefined ? NO_SLICES : Array.isArray(got) ? got : undefined;
     const podDeps: Pod[] = pods.size > 0 ? [] : NO_PODS;
@@ -295,32 +296,72 @@ export function planServiceRules(input: PlanInput, cache?: PlanCache): ProxyPlan
       if (p) podDeps.push(p);
     }
     let entry = entries.get(key);
-    if (entry?.gen === gen) continue; // the same Service listed twice
+    if (entry?.gen === gen) return false; // the same Service listed twice
     if (!entry || !(slices ? sameDeps(entry.deps, svc, slices, podDeps) : sameDeps1(entry.deps, svc, got as EndpointSlice, podDeps))) {
       const list = slices ?? [got as EndpointSlice];
       const old = entry;
-      if (old) for (const v of old.views) gone.add(v.base);
+      if (old) for (const v of old.views) {
+        gone.add(v.base);
+        if (v.healthCheckNodePort !== undefined) healthChecksTouched = true;
+      }
       entry = { deps: [svc, ...list, ...podDeps], views: viewsForService(svc, list, pods, input, mode, scheduler), gen };
       entries.set(key, entry);
       for (const v of entry.views) {
         changed.push(v);
         if (!old?.views.some((o) => o.base === v.base)) added++;
+        if (v.healthCheckNodePort !== undefined) healthChecksTouched = true;
       }
     }
     entry.gen = gen;
-    used++;
-    count += entry.views.length;
+    return true;
+  };
+
+  // The common sync: the same Service objects as last time but a few, no deletions, no weighted
+  // pods. Then only the Services that are new objects or whose slices changed are looked at.
+  const tracked = cache?.services;
+  let fast = false;
+  if (cache && tracked && cache.last && dirtySlices && pods.size === 0 && !cache.weighted && mode !== 'userspace') {
+    const fresh: Service[] = [];
+    for (const svc of input.services) if (!tracked.seen.has(svc)) fresh.push(svc);
+    let replaced = 0;
+    for (const svc of fresh) if (tracked.byKey.has(serviceKey(svc))) replaced++;
+    if (input.services.length === tracked.seen.size + fresh.length - replaced) {
+      fast = true;
+      for (const svc of fresh) {
+        const key = serviceKey(svc);
+        const old = tracked.byKey.get(key);
+        if (old) tracked.seen.delete(old);
+        tracked.seen.add(svc);
+        tracked.byKey.set(key, svc);
+        dirtySlices.add(key);
+      }
+      for (const key of dirtySlices) {
+        const svc = tracked.byKey.get(key);
+        if (svc) visit(key, svc);
+      }
+    }
   }
-  if (entries.size > used) {
-    for (const [k, e] of entries) {
-      if (e.gen === gen) continue;
-      for (const v of e.views) gone.add(v.base);
-      entries.delete(k);
+  if (!fast) {
+    const seen = new Set<Service>();
+    const byKey = new Map<string, Service>();
+    for (const svc of input.services) {
+      const key = serviceKey(svc);
+      seen.add(svc);
+      byKey.set(key, svc);
+      if (visit(key, svc)) used++;
+    }
+    if (cache) cache.services = { seen, byKey };
+    if (entries.size > used) {
+      for (const [k, e] of entries) {
+        if (e.gen === gen) continue;
+        for (const v of e.views) gone.add(v.base);
+        entries.delete(k);
+      }
     }
   }
   for (const v of changed) gone.delete(v.base);
   const last = cache?.last;
-  if (last && cache.index && added === 0 && gone.size === 0 && last.services.length === count && last.config.mode !== 'userspace') {
+  if (last && cache.index && added === 0 && gone.size === 0 && last.config.mode !== 'userspace') {
     // The same Service ports as last time: keep last time's order, swap in the changed views.
     views = last.services.slice();
     for (const v of changed) views[cache.index.get(v.base)!] = v;
@@ -334,10 +375,13 @@ export function planServiceRules(input: PlanInput, cache?: PlanCache): ProxyPlan
     node: input.node,
     config: { clusterCIDR: input.config.clusterCIDR, scheduler, mode, selection, layout, ...(input.config.podCIDR ? { podCIDR: input.config.podCIDR } : {}) },
     services: views,
-    healthChecks: healthChecksOf(views),
+    healthChecks: fast && last && !healthChecksTouched ? last.healthChecks : healthChecksOf(views),
   };
   // Userspace plans get fresh views (ports assigned), so no delta for them.
   if (cache?.last && mode !== 'userspace') deltas.set(plan, { from: cache.last, changed, removed: [...gone] });
-  if (cache) cache.last = plan;
+  if (cache) {
+    cache.last = plan;
+    cache.weighted = pods.size > 0;
+  }
   return plan;
 }

@@ -190,3 +190,39 @@ test('the plan cache reuses views of unchanged Services', () => {
   const fourth = planServiceRules({ services: [a, b], slices: [], node, config }, cache);
   assert.equal(third.services[0], fourth.services[0]);
 });
+
+test('a PlanCache plans like planning from scratch over random changes (new objects, removals, several slices, weights)', () => {
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  const cache = new PlanCache();
+  const make = (i: number, v: number) => {
+    const type = (['ClusterIP', 'NodePort', 'LoadBalancer'] as const)[v % 3]!;
+    return svc(`s${i}`, {
+      clusterIP: `10.96.1.${i}`,
+      type,
+      ports: [{ name: 'http', port: 80, ...(type !== 'ClusterIP' ? { nodePort: 30000 + i } : {}) }],
+      ...(type === 'LoadBalancer' ? { externalTrafficPolicy: 'Local' as const, healthCheckNodePort: 32000 + i, lbIPs: [`172.18.255.${i}`] } : {}),
+    });
+  };
+  const sl = (i: number, part: string, v: number) =>
+    slice(`s${i}`, [{ ip: `10.244.${1 + (v % 2)}.${i}`, node: v % 2 ? 'n1' : 'n2', pod: `p${i}` }], [{ name: 'http', port: 8080 + (v % 3) }], { name: `s${i}-${part}` });
+  let services = Array.from({ length: 12 }, (_, i) => make(i, 0));
+  let slices = services.flatMap((_, i) => [sl(i, 'a', 0), ...(i % 4 === 0 ? [sl(i, 'b', 1)] : [])]);
+  let pods: Pod[] = [];
+  for (let step = 0; step < 200; step++) {
+    const r = rnd();
+    const i = Math.floor(rnd() * 12);
+    if (r < 0.4) slices = slices.map((s) => (s.metadata!.name === `s${i}-a` ? sl(i, 'a', step) : s));
+    else if (r < 0.55) services = services.map((s) => (s.metadata!.name === `s${i}` ? make(i, step) : s));
+    else if (r < 0.65) services = services.filter((s) => s.metadata!.name !== `s${i}`);
+    else if (r < 0.75 && !services.some((s) => s.metadata!.name === `s${i}`)) services = [...services, make(i, step)];
+    else if (r < 0.85) slices = slices.filter((s) => s.metadata!.name !== `s${i}-b`);
+    else if (r < 0.9) slices = [...slices.filter((s) => s.metadata!.name !== `s${i}-b`), sl(i, 'b', step)];
+    else pods = rnd() < 0.5 ? [] : [{ metadata: { name: `p${i}`, namespace: 'default', annotations: { 'podnet.dev/lb-weight': '3' } } } as Pod];
+    const input = { services, slices, pods, node, config };
+    const cached = planServiceRules(input, cache);
+    const fresh = planServiceRules(input);
+    assert.deepEqual(cached.services, fresh.services, `step ${step}`);
+    assert.deepEqual(cached.healthChecks, fresh.healthChecks, `step ${step}`);
+  }
+});
