@@ -370,6 +370,25 @@ describe('fast engine retries', () => {
     }
   });
 
+  test('an upstream that does not answer within proxy-read-timeout gets 504, and the connection stays usable', async () => {
+    const s = await scripted((head, sock) => { if (!head.startsWith('GET /slow ')) sock.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'); });
+    const w = await world([]);
+    try {
+      w.apply(...serviceFor('slow', [{ host: '127.0.0.1', port: s.port }]),
+        ingress('t', [{ host: 't.example', paths: [{ path: '/', service: 'slow' }] }], { annotations: { 'nginx.ingress.kubernetes.io/proxy-read-timeout': '1' } }));
+      const c = await RawClient.connect(w.port);
+      try {
+        c.send(GET('/slow', 't.example'));
+        assert.match(await c.responses(1), /^HTTP\/1\.1 504 /);
+        c.send(GET('/fine', 't.example'));
+        assert.match(await c.until((x) => x.endsWith('ok')), /ok$/);
+      } finally { c.close(); }
+    } finally {
+      await w.close();
+      await s.close();
+    }
+  });
+
   test('a refused connection is retried on another endpoint', async () => {
     const dead = net.createServer();
     dead.listen(0, '127.0.0.2');
