@@ -1,7 +1,7 @@
 // The global nftables layout: plain Service ports become elements of a few table-wide maps
 // instead of chains of their own. nft 1.0.6 reads every chain and set object back from the kernel
 // before any transaction, so a transaction's cost follows the object count (bench/proxy/RESULTS.md
-// §1b); here it is constant, and a changed Service is element edits only.
+// §1c); here it is constant, and a changed Service is element edits only.
 //
 //   services: ip daddr . meta l4proto . th dport vmap @service-ips → goto select-<proto>-<N>
 //   select-<proto>-<N>: meta l4proto <proto> dnat ip to ip daddr . meta l4proto . th dport . numgen random mod N map @backends-<proto>
