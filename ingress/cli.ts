@@ -11,8 +11,9 @@ import { openSource } from '../client/spec.js';
 import type { ServiceRef } from './backends.js';
 import type { LoadBalancerIngress } from './compile.js';
 import { serveIngress, type StatusWriter } from './server.js';
+import { reportReady, runWorkers, stopRequested, untilSignal, workerIndex } from './workers.js';
 
-const USAGE = 'usage: podnet ingress serve --source file:OBJECTS|kubeconfig[:PATH] --listen ADDR:PORT [--tls-listen ADDR:PORT] [--class NAME] [--publish-service NS/NAME] [--status-address IP|HOST] [--default-backend NS/NAME:PORT] [--metrics-listen ADDR:PORT] [--no-access-log] [--engine fast|node]';
+const USAGE = 'usage: podnet ingress serve --source file:OBJECTS|kubeconfig[:PATH] --listen ADDR:PORT [--tls-listen ADDR:PORT] [--class NAME] [--publish-service NS/NAME] [--status-address IP|HOST] [--default-backend NS/NAME:PORT] [--metrics-listen ADDR:PORT] [--no-access-log] [--engine fast|node] [--workers N]';
 
 export function parseHostPort(text: string, flag: string): { host: string; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(text);
@@ -66,6 +67,7 @@ export async function ingressServeCommand(argv: string[]): Promise<void> {
       'flow-socket': { type: 'string' },
       'metrics-listen': { type: 'string' },
       engine: { type: 'string', default: 'fast' },
+      workers: { type: 'string', default: '1' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -76,7 +78,19 @@ export async function ingressServeCommand(argv: string[]): Promise<void> {
   }
   const engine = values.engine;
   if (engine !== 'fast' && engine !== 'node') throw new PodnetError('INGRESS_BAD_FLAG', `ingress: --engine "${engine}" is not fast or node`);
+  const workers = /^\d{1,2}$/.test(values.workers!) ? Number(values.workers) : NaN;
+  if (!(workers >= 1 && workers <= 64)) throw new PodnetError('INGRESS_BAD_FLAG', `ingress: --workers "${values.workers}" is not a number from 1 to 64`);
   if (!values.source) throw new PodnetError('INGRESS_BAD_FLAG', `ingress: --source is required\n${USAGE}`);
+  const metricsListen = values['metrics-listen'] ? parseHostPort(values['metrics-listen'], '--metrics-listen') : undefined;
+  const worker = workerIndex();
+  if (workers > 1 && worker === undefined) {
+    await runWorkers(workers, {
+      argv,
+      metricsListen,
+      onReady: (port) => process.stderr.write(`ingress: ${workers} workers serving${port === undefined ? '' : `, metrics on ${port}`}\n`),
+    });
+    return;
+  }
   const { source, client } = await openSource(values.source);
   // HTTP requests as L7 flows for `podnet observe` (the daemon's sink), when asked.
   const sink = values['flow-socket'] ? l7Writer(values['flow-socket']) : undefined;
@@ -95,22 +109,17 @@ export async function ingressServeCommand(argv: string[]): Promise<void> {
     publishService: values['publish-service'],
     statusAddress: values['status-address'],
     defaultBackend: values['default-backend'] ? parseServiceRef(values['default-backend']) : undefined,
-    writer: client ? clientWriter(client) : undefined,
+    // Workers other than the first leave statuses and Events to it.
+    writer: client && !worker ? clientWriter(client) : undefined,
     accessLog: values['no-access-log'] ? false : undefined,
-    metricsListen: values['metrics-listen'] ? parseHostPort(values['metrics-listen'], '--metrics-listen') : undefined,
+    // With workers, the primary serves the summed metrics.
+    metricsListen: worker === undefined ? metricsListen : undefined,
     engine,
   });
+  if (worker !== undefined) reportReady(server.registry());
   const p = server.ports();
   process.stderr.write(`ingress: serving HTTP on ${p.http}${p.https ? `, HTTPS on ${p.https}` : ''} (${server.stats().routes} routes)\n`);
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await (worker !== undefined ? stopRequested() : untilSignal());
   // Like a pod's termination grace: requests in flight get 10 s to finish.
   await server.close({ graceMs: 10_000 });
   sink?.close();

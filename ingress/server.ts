@@ -25,6 +25,7 @@ import { expandTarget, modifyPath, withQuery } from './rewrite.js';
 import { ContextCache, certFor, selfSignedCert } from './tls.js';
 import { hostTableFor, lookup, type Match, type RouteTable } from './table.js';
 import { UpstreamPool } from './upstream.js';
+import type { Registry } from 'prom-client';
 
 export type { Flow } from './access.js';
 
@@ -72,6 +73,8 @@ export interface IngressServer {
   close(opts?: { graceMs?: number }): Promise<void>;
   ports(): { http: number; https?: number; metrics?: number };
   metrics(): Promise<string>;
+  /** The prom-client registry behind metrics() (--workers sums the workers' through it). */
+  registry(): Registry;
   stats(): ReloadStats;
   /** Recompiles now (changes are otherwise coalesced to the next turn of the event loop). */
   reload(): void;
@@ -525,6 +528,7 @@ export async function serveIngress(opts: ServeOptions): Promise<IngressServer> {
   return {
     ports: () => ({ ...ports }),
     metrics: () => metrics.registry.metrics(),
+    registry: () => metrics.registry,
     stats: () => stats,
     reload,
     table: () => current,
