@@ -1,6 +1,6 @@
 // The proxy's public surface, for the CLI, the analyzer and the lead's cluster wiring.
 export { startProxy, type Proxy, type StartProxyOptions } from './proxy.js';
-export { planServiceRules, PlanCache, type PlanInput } from './plan.js';
+export { planServiceRules, PlanCache, ANNOTATION_LAYOUT, type PlanInput } from './plan.js';
 export { renderNft, objectsOf, type ExistingObjects } from './nft_render.js';
 export { renderIptables } from './iptables_render.js';
 export { applyNftPlan, applyNftPlan as applyPlan, applyIptablesPlan, cleanupIptables } from './apply.js';
