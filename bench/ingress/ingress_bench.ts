@@ -3,13 +3,14 @@
 // one change with 1k and 10k rules, with wrk running against the controller meanwhile.
 //   node --import tsx bench/ingress/ingress_bench.ts [seconds=10] [connections=50]
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MemorySource } from '../../client/memory.js';
 import type { KubeObject } from '../../api/types.js';
 import { serveIngress } from '../../ingress/server.js';
 import { ingress, serviceFor } from '../../ingress/testing.js';
+import { startPodnetWorkers } from './workers_peer.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -81,10 +82,12 @@ async function startBackends(): Promise<{ child: ChildProcess; ports: number[] }
   return { child, ports };
 }
 
-async function startNginx(dir: string, ports: number[]): Promise<{ child: ChildProcess; port: number }> {
+async function startNginx(parent: string, ports: number[], workers = 1): Promise<{ child: ChildProcess; port: number }> {
+  const dir = join(parent, `nginx-${workers}`);
+  mkdirSync(dir);
   const port = 20000 + Math.floor(Math.random() * 20000);
   const conf = `
-worker_processes 1;
+worker_processes ${workers};
 pid ${dir}/nginx.pid;
 error_log ${dir}/error.log warn;
 events { worker_connections 4096; }
@@ -138,8 +141,9 @@ async function main(): Promise<void> {
   // The same controller with only Node's http pipeline (the engine before the fast one).
   const nodeServer = await serveIngress({ source: src, listen: { host: '127.0.0.1', port: 0 }, accessLog: false, engine: 'node' });
   try {
-    nginx = (await startNginx(dir, ports)).child;
-    const nginxPort = Number((await import('node:fs')).readFileSync(join(dir, 'nginx.conf'), 'utf8').match(/listen 127\.0\.0\.1:(\d+)/)![1]);
+    const n1 = await startNginx(dir, ports);
+    nginx = n1.child;
+    const nginxPort = n1.port;
     const podnetPort = server.ports().http;
     const nodePort = nodeServer.ports().http;
     const bare = await bareNodeProxy(ports);
@@ -163,6 +167,26 @@ async function main(): Promise<void> {
       console.log(`| ${i + 1} | ${r.podnet.rps.toFixed(0)} | ${r.nginx.rps.toFixed(0)} | ${r.node.rps.toFixed(0)} | ${r.bare.rps.toFixed(0)} | ${ratio(r.podnet.rps, r.nginx.rps)} | ${ratio(r.node.rps, r.nginx.rps)} | ${ratio(r.bare.rps, r.nginx.rps)} | ${r.podnet.p50.toFixed(2)} ms | ${r.nginx.p50.toFixed(2)} ms | ${r.podnet.p99.toFixed(2)} ms | ${r.nginx.p99.toFixed(2)} ms | ${r.node.p99.toFixed(2)} ms | ${ratio(r.podnet.p99, r.nginx.p99)} | ${err(r.podnet)}/${err(r.nginx)}/${err(r.node)} |`);
     }
     console.log('load average after: %s', loadavg().map((x) => x.toFixed(2)).join(', '));
+
+    // Like for like with more than one worker: podnet --workers 2 vs nginx worker_processes 2.
+    const objects = [...serviceFor('web', echoes), ingress('web', [{ host: HOST, paths: [{ path: '/', service: 'web' }] }])];
+    const pw = await startPodnetWorkers(dir, objects, 2);
+    const n2 = await startNginx(dir, ports, 2);
+    try {
+      await runWrk(pw.port, 2);
+      await runWrk(n2.port, 2);
+      const wrounds: { podnet: WrkResult; nginx: WrkResult }[] = [];
+      for (let i = 0; i < 2; i++) wrounds.push({ podnet: await runWrk(pw.port, SECONDS), nginx: await runWrk(n2.port, SECONDS) });
+      console.log('\n## two workers each (podnet ingress serve --workers 2, nginx worker_processes 2), load average %s', loadavg().map((x) => x.toFixed(2)).join(', '));
+      console.log('| round | podnet req/s | nginx req/s | podnet/nginx | podnet p99 | nginx p99 | p99 ratio | errors (podnet/nginx) |');
+      console.log('|---|---|---|---|---|---|---|---|');
+      for (const [i, r] of wrounds.entries()) {
+        console.log(`| ${i + 1} | ${r.podnet.rps.toFixed(0)} | ${r.nginx.rps.toFixed(0)} | ${(r.podnet.rps / r.nginx.rps).toFixed(2)} | ${r.podnet.p99.toFixed(2)} ms | ${r.nginx.p99.toFixed(2)} ms | ${(r.podnet.p99 / r.nginx.p99).toFixed(2)} | ${r.podnet.errors + r.podnet.non2xx}/${r.nginx.errors + r.nginx.non2xx} |`);
+      }
+    } finally {
+      await pw.stop();
+      n2.child.kill('SIGQUIT');
+    }
 
     console.log('\n## one change with N rules (wrk running against the controller meanwhile)');
     console.log('| rules | full compile | one change (median of 20) | max | heap after | rss after | wrk requests | failed |');
