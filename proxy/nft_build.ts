@@ -31,7 +31,7 @@ function claimOf(map: string, key: string): string {
 function memoOf(v: ServicePortView, plan: ProxyPlan, cfgKey: string): Memo {
   const hit = memo.get(v);
   if (hit && hit.cfg === cfgKey) return hit;
-  const frag = usesGlobalLayout(v, plan.config, plan.node.ips) ? globalFragment(v, plan.config, plan.node.ips) : serviceFragment(v, plan.config);
+  const frag = usesGlobalLayout(v, plan.config, plan.node.ips) ? globalFragment(v, plan.config, plan.node) : serviceFragment(v, plan.config);
   const claims = new Set<string>();
   for (const [m, k] of frag.elements) if (!m.startsWith('backends-')) claims.add(claimOf(m, k));
   const entry = { cfg: cfgKey, frag, claims: [...claims] };
@@ -62,7 +62,7 @@ export function isConsumed(m: NftModel): boolean {
 let lastCfgKey = '';
 
 function cfgKeyOf(plan: ProxyPlan): string {
-  const key = JSON.stringify([plan.config, plan.node.ips]);
+  const key = JSON.stringify([plan.config, plan.node.name, plan.node.ips]);
   if (key === lastCfgKey) return lastCfgKey;
   return (lastCfgKey = key);
 }

@@ -96,7 +96,8 @@ export interface GlobalFragment extends Fragment {
 }
 
 /** A Service port in the global form: elements only. Mirrors serviceFragment's semantics. */
-export function globalFragment(v: ServicePortView, cfg: Cfg, nodeIPs: readonly string[]): GlobalFragment {
+export function globalFragment(v: ServicePortView, cfg: Cfg, node: { readonly name: string; readonly ips: readonly string[] }): GlobalFragment {
+  const nodeIPs = node.ips;
   const elements: [string, string, string][] = [];
   const selectors = new Set<string>();
   const hairpin = new Set<string>();
@@ -112,7 +113,9 @@ export function globalFragment(v: ServicePortView, cfg: Cfg, nodeIPs: readonly s
     const backends = backendsMap(p, internal);
     eps.forEach((e, i) => {
       elements.push([backends, `${k} . ${i}`, `${e.ip} . ${e.port}`]);
-      hairpin.add(`${e.ip} . ${e.ip}`);
+      // A pod's own traffic meets this node's DNAT only if the pod lives here, except through a
+      // `Local` address's internal lookup (a pod dialling an LB IP routed to another node).
+      if (internal || e.nodeName === undefined || e.nodeName === node.name) hairpin.add(`${e.ip} . ${e.ip}`);
     });
   };
 

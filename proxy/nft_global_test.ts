@@ -26,7 +26,8 @@ test('a plain ClusterIP Service is map elements only: a selector chain per proto
   assert.ok(script.includes(`add element ${T} service-ips { 10.96.0.11 . udp . 53 : goto select-udp-1, 10.96.0.10 . tcp . 80 : goto select-tcp-2 }`), script);
   assert.ok(script.includes(`add element ${T} backends-tcp { 10.96.0.10 . tcp . 80 . 0 : 10.244.1.11 . 8080, 10.96.0.10 . tcp . 80 . 1 : 10.244.2.12 . 8080 }`));
   assert.ok(script.includes(`add element ${T} backends-udp { 10.96.0.11 . udp . 53 . 0 : 10.244.1.11 . 5353 }`));
-  assert.ok(script.includes(`add element ${T} hairpin { 10.244.1.11 . 10.244.1.11, 10.244.2.12 . 10.244.2.12 }`), 'one pair per endpoint, shared ones once');
+  assert.ok(script.includes(`add element ${T} hairpin { 10.244.1.11 . 10.244.1.11 }`), 'one pair per endpoint on this node, shared ones once');
+  assert.doesNotMatch(script, /10\.244\.2\.12 \. 10\.244\.2\.12/, "another node's pod meets its own node's DNAT");
   assert.deepEqual(lines(script, /^add rule ip podnet-proxy select-tcp-2 /), [
     `add rule ${T} select-tcp-2 ip saddr != 10.244.0.0/16 ip daddr @cluster-ips jump mark-for-masquerade`,
     `add rule ${T} select-tcp-2 meta l4proto tcp dnat ip to ip daddr . meta l4proto . th dport . numgen random mod 2 map @backends-tcp`,

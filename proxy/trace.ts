@@ -7,6 +7,7 @@ import { CHAIN, MAP, SET } from './names.js';
 import type { ChainDef } from './nft_model.js';
 import { allFragments, modelOf } from './nft_render.js';
 import { HAIRPIN_RULE } from './nft_global.js';
+import { pairsOf } from './nft_shared.js';
 import type { ProxyPlan } from './types.js';
 
 export interface TracePacket {
@@ -257,8 +258,8 @@ export function traceServicePacket(plan: ProxyPlan, pkt: TracePacket): TraceResu
 
   // Postrouting: a pod sent to itself is masqueraded (global layout's hairpin set).
   const hairpin = () => {
-    // Every endpoint a global selector picks has its pair in the set (nft_global.ts).
     if (!globalPick || st.endpoint?.ip !== pkt.src || !chains.get(CHAIN.masquerading)?.rules.includes(HAIRPIN_RULE)) return;
+    if (!pairsOf(model.shared).has(`${pkt.src} . ${pkt.src}`)) return;
     st.steps.push(`${CHAIN.masquerading}: ${HAIRPIN_RULE}`);
     st.mark = true;
   };
