@@ -30,7 +30,7 @@ export interface TraceResult {
   readonly steps: readonly string[];
   readonly verdict: TraceVerdict;
   readonly endpoint?: { readonly ip: string; readonly port: number };
-  /** Endpoint chains the selection rule could have chosen. */
+  /** What the selection rule could have chosen: endpoint chains (kube layout) or `ip:port` (global layout). */
   readonly candidates: readonly string[];
   readonly masquerade: boolean;
   /** True when the destination is one of the node's addresses (NodePort traffic). */
