@@ -39,7 +39,7 @@ export interface FastHooks {
 const MAX_ATTEMPTS = 3;
 /** Bytes read ahead of the request in progress (pipelining) before the client is paused. */
 const READ_AHEAD = 64 * 1024;
-const KEEP_ALIVE_MS = 75_000;
+const KEEP_ALIVE_S = 75;
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'proxy-authenticate', 'proxy-authorization']);
 
 const enum Req { Head, WaitUp, Body, Sent, Gone }
@@ -49,8 +49,16 @@ const enum Framing { None, Length, Chunked, Close }
 export class FastEngine {
   readonly connections = new Set<FastConnection>();
   closing = false;
+  // One timer for every timeout of the engine (see Upstream.timeout for why).
+  private readonly sweeper = setInterval(() => this.sweep(), 1000).unref();
 
   constructor(readonly hooks: FastHooks) {}
+
+  private sweep(): void {
+    this.hooks.pool.sweep();
+    const tick = this.hooks.pool.tick;
+    for (const c of this.connections) c.sweep(tick);
+  }
 
   /** The net.Server 'connection' listener. */
   readonly accept = (socket: Socket): void => {
@@ -64,6 +72,7 @@ export class FastEngine {
   /** Closes idle connections now and the others after their request (or after graceMs). */
   close(graceMs: number): void {
     this.closing = true;
+    clearInterval(this.sweeper);
     for (const c of this.connections) c.closeWhenIdle(graceMs);
   }
 }
@@ -95,13 +104,14 @@ class FastConnection implements UpstreamUser {
   private staleRetries = 0;
   private clientEnded = false;
   private dead = false;
+  /** Pool tick of the last client activity (for the keep-alive limit). */
+  private active: number;
 
   constructor(private readonly engine: FastEngine, readonly socket: Socket) {
-    socket.setTimeout(KEEP_ALIVE_MS);
+    this.active = engine.hooks.pool.tick;
     socket.on('data', this.onData);
     socket.on('drain', this.onDrain);
     socket.on('end', this.onEnd);
-    socket.on('timeout', this.onTimeout);
     socket.on('error', this.onError);
     socket.on('close', this.onClose);
   }
@@ -117,7 +127,16 @@ class FastConnection implements UpstreamUser {
 
   // ---- client side ----
 
+  /**
+   * Keep-alive idle limit (and a head that never completes), checked once a second; while a
+   * request is in flight the upstream's limits apply instead.
+   */
+  sweep(tick: number): void {
+    if (this.req === Req.Head && tick - this.active > KEEP_ALIVE_S) this.socket.destroy();
+  }
+
   private readonly onData = (d: Buffer): void => {
+    this.active = this.engine.hooks.pool.tick;
     this.inbuf = this.inbuf ? Buffer.concat([this.inbuf, d]) : d;
     this.pump();
   };
@@ -132,13 +151,6 @@ class FastConnection implements UpstreamUser {
     // request is in flight has given up on it: the upstream request is abandoned (499).
     if (this.req === Req.Head) this.socket.end();
     else this.socket.destroy();
-  };
-
-  private readonly onTimeout = (): void => {
-    // Keep-alive idle limit (and a head that never completes). The timer stays armed for the
-    // connection's life (re-arming it per request cost more than it saved); while a request is
-    // in flight the upstream timeouts apply instead.
-    if (this.req === Req.Head) this.socket.destroy();
   };
 
   private readonly onError = (): void => { /* 'close' follows */ };
@@ -201,10 +213,8 @@ class FastConnection implements UpstreamUser {
     s.removeListener('data', this.onData);
     s.removeListener('drain', this.onDrain);
     s.removeListener('end', this.onEnd);
-    s.removeListener('timeout', this.onTimeout);
     s.removeListener('error', this.onError);
     s.removeListener('close', this.onClose);
-    s.setTimeout(0);
     this.engine.connections.delete(this);
     this.req = Req.Gone;
     this.inbuf = undefined;
@@ -275,6 +285,7 @@ class FastConnection implements UpstreamUser {
     this.inbuf = n < buf.length ? buf.subarray(n) : undefined;
     this.bodyBytesSent = true;
     const up = this.up!;
+    up.touch();
     const flowing = up.socket.write(n < buf.length ? buf.subarray(0, n) : buf);
     if (complete) {
       this.req = Req.Sent;
@@ -486,6 +497,7 @@ class FastConnection implements UpstreamUser {
     this.req = Req.Head;
     this.head = undefined;
     this.plan = undefined;
+    this.active = this.engine.hooks.pool.tick;
     this.socket.resume();
     // Called from inside pump (body completed) or from an upstream event: either way the next
     // pipelined request is parsed on this turn.

@@ -15,7 +15,7 @@ export interface UpstreamUser {
 }
 
 /** Like the http.Agent timeout the full pipeline uses for idle upstream sockets. */
-const IDLE_MS = 60_000;
+const IDLE_S = 60;
 const MAX_IDLE_PER_ENDPOINT = 256;
 
 export class Upstream {
@@ -23,15 +23,19 @@ export class Upstream {
   connected = false;
   /** Served a request before: a failure before any answer may just be the upstream's idle close. */
   reused = false;
-  private timeoutMs = -1;
+  /** Idle limit in whole seconds and the tick of the last activity (see UpstreamPool.sweep). */
+  private limitS = 0;
+  private active = 0;
   private error: Error | undefined;
 
   constructor(readonly key: string, readonly socket: net.Socket, private readonly pool: UpstreamPool) {
     socket.setNoDelay(true);
     socket.on('connect', () => { this.connected = true; this.user?.upConnect(this); });
-    socket.on('data', (d: Buffer) => { if (this.user) this.user.upData(this, d); else socket.destroy(); });
-    socket.on('drain', () => this.user?.upDrain(this));
-    socket.on('timeout', () => { if (this.user) this.user.upTimeout(this); else socket.destroy(); });
+    socket.on('data', (d: Buffer) => {
+      this.active = this.pool.tick;
+      if (this.user) this.user.upData(this, d); else socket.destroy();
+    });
+    socket.on('drain', () => { this.active = this.pool.tick; this.user?.upDrain(this); });
     socket.on('error', (err) => { this.error = err; });
     socket.on('close', () => {
       this.pool.forget(this);
@@ -41,16 +45,33 @@ export class Upstream {
     });
   }
 
-  /** The socket's idle timeout, touched only when it changes (connect, send, read, idle mostly share one value). */
+  /**
+   * Starts an idle limit (connect, send, read or pool idle), checked by the pool's once-a-second
+   * sweep: Node's per-socket timers re-arm on every read and write, which cost more per request
+   * than the whole sweep does per second.
+   */
   timeout(ms: number): void {
-    if (ms === this.timeoutMs) return;
-    this.timeoutMs = ms;
-    this.socket.setTimeout(ms);
+    this.limitS = Math.max(1, Math.ceil(ms / 1000));
+    this.active = this.pool.tick;
+  }
+
+  /** Counts as activity for the idle limit (bytes written). */
+  touch(): void {
+    this.active = this.pool.tick;
+  }
+
+  /** True when the idle limit has passed at `tick`. */
+  expired(tick: number): boolean {
+    return this.limitS > 0 && tick - this.active > this.limitS;
   }
 }
 
 export class UpstreamPool {
   private readonly idle = new Map<string, Upstream[]>();
+  /** Seconds since the pool started, advanced by sweep(). */
+  tick = 0;
+  /** Connections lent out, for sweep(). */
+  private readonly busy = new Set<Upstream>();
 
   /** An idle connection to `ep` (reused = true), else a new one still connecting. */
   acquire(ep: Endpoint, user: UpstreamUser): Upstream {
@@ -58,15 +79,18 @@ export class UpstreamPool {
     const up = list?.pop();
     if (up) {
       up.user = user;
+      this.busy.add(up);
       return up;
     }
     const fresh = new Upstream(ep.key, net.connect({ host: ep.ip, port: ep.port }), this);
     fresh.user = user;
+    this.busy.add(fresh);
     return fresh;
   }
 
   /** Back to the idle list after a complete exchange. */
   release(up: Upstream): void {
+    this.busy.delete(up);
     up.user = undefined;
     up.reused = true;
     let list = this.idle.get(up.key);
@@ -75,16 +99,24 @@ export class UpstreamPool {
       up.socket.destroy();
       return;
     }
-    up.timeout(IDLE_MS);
+    up.timeout(IDLE_S * 1000);
     list.push(up);
   }
 
   forget(up: Upstream): void {
+    this.busy.delete(up);
     const list = this.idle.get(up.key);
     if (!list) return;
     const i = list.indexOf(up);
     if (i !== -1) list.splice(i, 1);
     if (list.length === 0) this.idle.delete(up.key);
+  }
+
+  /** Advances the clock one second; idle connections past their limit close, busy ones are told. */
+  sweep(): void {
+    const tick = ++this.tick;
+    for (const up of this.busy) if (up.expired(tick)) { if (up.user) up.user.upTimeout(up); else up.socket.destroy(); }
+    for (const list of this.idle.values()) for (const up of list) if (up.expired(tick)) up.socket.destroy();
   }
 
   /** Closes the idle connections of endpoints not in `live`; busy ones finish their request. */
