@@ -60,8 +60,11 @@ function lineEnd(text: string): number {
 }
 
 /** Where the head ends (index after "\r\n\r\n"), or -1 when it has not all arrived. */
+const END = Buffer.from('\r\n\r\n', 'latin1');
+
 function headEnd(buf: Buffer, from: number): number {
-  const i = buf.indexOf('\r\n\r\n', from, 'latin1');
+  // A Buffer needle: a string one is converted again on every call.
+  const i = buf.indexOf(END, from);
   return i === -1 ? -1 : i + 4;
 }
 
