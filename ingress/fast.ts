@@ -132,7 +132,8 @@ class FastConnection implements UpstreamUser {
    * request is in flight the upstream's limits apply instead.
    */
   sweep(tick: number): void {
-    if (this.req === Req.Head && tick - this.active > KEEP_ALIVE_S) this.socket.destroy();
+    // Gone: we closed our side; a client that never closes its own is cut off too.
+    if ((this.req === Req.Head || this.req === Req.Gone) && tick - this.active > KEEP_ALIVE_S) this.socket.destroy();
   }
 
   private readonly onData = (d: Buffer): void => {
