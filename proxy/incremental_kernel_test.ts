@@ -8,6 +8,7 @@ import { renderNft } from './nft_render.js';
 import { svc, slice, type SvcOpts } from './fixtures.js';
 import { run, runOk, rootTestsEnabled } from '../host/exec.js';
 import { realNft } from '../host/nft.js';
+import { nftWithSessions } from '../host/nft_session.js';
 import type { ProxyPlan } from './types.js';
 import { canonical } from './testing/nft_listing.js';
 
@@ -60,11 +61,14 @@ describe('incremental syncs converge to a full sync in the kernel', { skip: !roo
   const id = randomBytes(3).toString('hex');
   const inc = `pn-t${id}-inc`;
   const fresh = `pn-t${id}-fresh`;
+  // The incremental side goes through a long-lived `nft -i` as the proxy does (host/nft_session.ts).
+  const sessions = nftWithSessions();
   before(async () => {
     await runOk('ip', ['netns', 'add', inc]);
     await runOk('ip', ['netns', 'add', fresh]);
   });
   after(async () => {
+    sessions.close();
     await run('ip', ['netns', 'del', inc]);
     await run('ip', ['netns', 'del', fresh]);
   });
@@ -80,7 +84,7 @@ describe('incremental syncs converge to a full sync in the kernel', { skip: !roo
       input = mix(rnd, input, randomInput(rnd));
       const next = planServiceRules(input, cache);
       const script = renderNft(next, prev);
-      await realNft.apply(inc, script).catch((err: Error) => assert.fail(`seed ${seed} step ${step}: ${err.message}\n${script}`));
+      await sessions.apply(inc, script).catch((err: Error) => assert.fail(`seed ${seed} step ${step}: ${err.message}\n${script}`));
       // The fresh side plans the same objects without any cache or previous model.
       await realNft.apply(fresh, renderNft(planServiceRules({ ...input, services: [...input.services], slices: [...input.slices] })));
       const want = canonical((await realNft.listTable(fresh, 'ip', 'podnet-proxy'))!);
@@ -88,5 +92,7 @@ describe('incremental syncs converge to a full sync in the kernel', { skip: !roo
       assert.equal(canonical((await realNft.listTable(inc, 'ip', 'podnet-proxy'))!), want, `seed ${seed} step ${step}`);
       prev = next;
     }
+    assert.equal(sessions.stats().fallback, 0, 'every incremental transaction went through the nft session');
+    assert.ok(sessions.stats().session > 0);
   });
 });

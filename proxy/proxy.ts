@@ -7,6 +7,7 @@ import type { EndpointSlice, KubeObject, Pod, Service } from '../api/types.js';
 import { PodnetError, errorMessage } from '../api/errors.js';
 import { R, type ObjectSource } from '../client/source.js';
 import { realNft, type Nft } from '../host/nft.js';
+import { nftWithSessions } from '../host/nft_session.js';
 import { ANNOTATION_POD_WEIGHT, isAlgorithm } from './algorithm.js';
 import { NodeAgent } from './agent.js';
 import { applyIptablesPlan, applyNftPlan, cleanupIptables } from './apply.js';
@@ -53,7 +54,9 @@ export interface Proxy {
 
 export async function startProxy(opts: StartProxyOptions): Promise<Proxy> {
   const scheduler: Algorithm = opts.scheduler === undefined ? 'random' : isAlgorithm(opts.scheduler) ? opts.scheduler : bad(opts.scheduler);
-  const nft = opts.nft ?? realNft;
+  // Our own long-lived nft per node for the frequent small transactions (host/nft_session.ts).
+  const ownNft = opts.nft ? undefined : nftWithSessions(realNft);
+  const nft = opts.nft ?? ownNft!;
   const clock = opts.clock ?? realClock;
   const netns = opts.node.netns;
   const services = opts.source.informer<Service & KubeObject>(R.services);
@@ -162,6 +165,7 @@ export async function startProxy(opts: StartProxyOptions): Promise<Proxy> {
     if (retry !== undefined) clock.clearTimeout(retry);
     for (const u of unsubscribe) u();
     await agent?.stop();
+    ownNft?.close();
     throw new PodnetError('PROXY_SYNC_FAILED', `proxy: first sync on node "${opts.node.name}" failed: ${errorMessage(lastError)}`, { cause: lastError });
   }
 
@@ -171,6 +175,7 @@ export async function startProxy(opts: StartProxyOptions): Promise<Proxy> {
       if (retry !== undefined) clock.clearTimeout(retry);
       for (const u of unsubscribe) u();
       await agent?.stop();
+      ownNft?.close();
       if (stopOpts.keepRules) return;
       if (opts.mode === 'iptables') await cleanupIptables(netns);
       else await nft.deleteTable(netns, FAMILY, TABLE);

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { run, runOk } from '../../host/exec.js';
 import { realNft } from '../../host/nft.js';
+import { nftWithSessions } from '../../host/nft_session.js';
 import { PlanCache, planServiceRules } from '../../proxy/plan.js';
 import { renderNft } from '../../proxy/nft_render.js';
 import { BUILTIN_JUMPS, renderIptables } from '../../proxy/iptables_render.js';
@@ -18,6 +19,8 @@ const PEER = process.env.PEER ?? 'iptables-legacy-restore';
 const SELECTION: 'vmap' | 'cascade' = process.env.SELECTION === 'vmap' ? 'vmap' : 'cascade';
 /** LAYOUT=kube measures kube-proxy's per-endpoint chains instead of the global layout (the default). */
 const LAYOUT: 'global' | 'kube' = process.env.LAYOUT === 'kube' ? 'kube' : 'global';
+/** SESSION=0: one `nft -f -` process per change instead of the proxy's long-lived nft session. */
+const SESSION = process.env.SESSION !== '0';
 import { svc, slice } from '../../proxy/fixtures.js';
 import type { EndpointSlice, Service } from '../../api/types.js';
 
@@ -66,6 +69,12 @@ async function benchOne(n: number): Promise<Record<string, number>> {
       return p;
     });
     const fullJs = js;
+    // The proxy sends incremental transactions to a long-lived `nft -i` (host/nft_session.ts);
+    // SESSION=0 measures a fresh `nft -f -` per change instead. The session is started (and its
+    // first cache read done) before timing, as it is in a running proxy.
+    const sessions = SESSION ? nftWithSessions(realNft) : undefined;
+    const writer = sessions ?? realNft;
+    await writer.apply(ns, 'add table ip podnet-proxy\n');
     // One Service gets a new endpoint set, CHANGES times in a row (a different Service each time): median.
     const ones: number[] = [];
     const onesJs: number[] = [];
@@ -80,7 +89,7 @@ async function benchOne(n: number): Promise<Record<string, number>> {
         const next = planServiceRules({ services, slices: changed, node, config }, cache);
         const script = renderNft(next, prev);
         onesJs.push(performance.now() - t);
-        await realNft.apply(ns, script);
+        await writer.apply(ns, script);
         return next;
       });
       ones.push(ms);
@@ -88,9 +97,11 @@ async function benchOne(n: number): Promise<Record<string, number>> {
       current = changed;
     }
     const nftOne = median(ones);
+    if (sessions && sessions.stats().fallback > 0) throw new Error(`sync_bench: ${sessions.stats().fallback} change(s) fell back to nft -f`);
+    sessions?.close();
     await realNft.deleteTable(ns, 'ip', 'podnet-proxy');
     console.log(
-      `  nft (${LAYOUT} layout, ${SELECTION}): full ${nftFull.toFixed(0)} ms (plan + render ${fullJs.toFixed(0)} ms), ` +
+      `  nft (${LAYOUT} layout, ${SELECTION}, ${SESSION ? 'nft session' : 'nft -f per change'}): full ${nftFull.toFixed(0)} ms (plan + render ${fullJs.toFixed(0)} ms), ` +
         `one change median of ${CHANGES} ${nftOne.toFixed(1)} ms (plan + render ${median(onesJs).toFixed(1)} ms; all: ${ones.map((x) => x.toFixed(0)).join(' ')})`,
     );
     const changed = current;
