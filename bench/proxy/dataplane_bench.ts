@@ -1,6 +1,6 @@
 // Data-plane benchmark: connection rate and throughput to a ClusterIP vs the pod IP directly,
 // with 10k other Services programmed (nftables mode), and userspace vs nftables throughput.
-// Root only. Run: npx tsc -p . && node dist/bench/proxy/dataplane_bench.js [services]
+// Root only. Run: npx tsc -p . && [ROUNDS=3 SECS=2] node dist/bench/proxy/dataplane_bench.js [services]
 import { spawn } from 'node:child_process';
 import { MemorySource } from '../../client/memory.js';
 import { runOk } from '../../host/exec.js';
@@ -31,6 +31,9 @@ async function iperf(netns: string, host: string, seconds: number): Promise<numb
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const n = Number(process.argv[2] ?? 10000);
+/** ROUNDS (default 3) alternated measurements of SECS (default 2) seconds each; medians are reported. */
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const SECS = Number(process.env.SECS ?? 2);
 const topo = await createTopology();
 // Thousands of short connections from one client would exhaust its ports in TIME_WAIT and turn
 // later rounds into a measurement of that; reuse them (namespaced sysctl, our own namespaces).
@@ -54,16 +57,16 @@ try {
   const cl = topo.client.ns;
   const rd: number[] = [];
   const rs: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    rd.push(await rate(cl, p1!.ip, 8080, 2000));
-    rs.push(await rate(cl, '10.96.0.10', 80, 2000));
+  for (let i = 0; i < ROUNDS; i++) {
+    rd.push(await rate(cl, p1!.ip, 8080, SECS * 1000));
+    rs.push(await rate(cl, '10.96.0.10', 80, SECS * 1000));
   }
   console.log(`connection rate: ClusterIP ${median(rs).toFixed(0)}/s vs pod IP ${median(rd).toFixed(0)}/s, ratio ${(median(rs) / median(rd)).toFixed(3)}`);
   const td: number[] = [];
   const ts: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    td.push(await iperf(cl, p1!.ip, 2));
-    ts.push(await iperf(cl, '10.96.0.10', 2));
+  for (let i = 0; i < ROUNDS; i++) {
+    td.push(await iperf(cl, p1!.ip, SECS));
+    ts.push(await iperf(cl, '10.96.0.10', SECS));
   }
   console.log(`throughput (client pod on the same bridge): ClusterIP ${median(ts).toFixed(2)} Gbit/s vs pod IP ${median(td).toFixed(2)} Gbit/s, ratio ${(median(ts) / median(td)).toFixed(3)}`);
   // From outside the node both paths are routed by the node, so only the proxy's work differs.
@@ -71,11 +74,11 @@ try {
   const xs: number[] = [];
   const xrd: number[] = [];
   const xrs: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    xd.push(await iperf(topo.extNs, p1!.ip, 2));
-    xs.push(await iperf(topo.extNs, '10.96.0.10', 2));
-    xrd.push(await rate(topo.extNs, p1!.ip, 8080, 2000));
-    xrs.push(await rate(topo.extNs, '10.96.0.10', 80, 2000));
+  for (let i = 0; i < ROUNDS; i++) {
+    xd.push(await iperf(topo.extNs, p1!.ip, SECS));
+    xs.push(await iperf(topo.extNs, '10.96.0.10', SECS));
+    xrd.push(await rate(topo.extNs, p1!.ip, 8080, SECS * 1000));
+    xrs.push(await rate(topo.extNs, '10.96.0.10', 80, SECS * 1000));
   }
   console.log(`throughput (client outside the node, both routed): ClusterIP ${median(xs).toFixed(2)} vs pod IP ${median(xd).toFixed(2)} Gbit/s, ratio ${(median(xs) / median(xd)).toFixed(3)}`);
   console.log(`connection rate (client outside the node): ClusterIP ${median(xrs).toFixed(0)}/s vs pod IP ${median(xrd).toFixed(0)}/s, ratio ${(median(xrs) / median(xrd)).toFixed(3)}`);
@@ -90,9 +93,9 @@ try {
     proxy = await startProxy({ source: small, node: { name: 'n1', netns: topo.nodeNs, ips: [topo.nodeIP] }, mode, clusterCIDR: '10.244.0.0/16', minSyncPeriodMs: 0 });
     const t: number[] = [];
     const r: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      t.push(await iperf(cl, '10.96.0.10', 2));
-      r.push(await rate(cl, '10.96.0.10', 80, 2000));
+    for (let i = 0; i < ROUNDS; i++) {
+      t.push(await iperf(cl, '10.96.0.10', SECS));
+      r.push(await rate(cl, '10.96.0.10', 80, SECS * 1000));
     }
     results[mode] = { tput: median(t), rate: median(r) };
     await proxy.stop();
