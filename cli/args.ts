@@ -25,6 +25,15 @@ export class UsageError extends Error {
   }
 }
 
+/** `--help` / `-h` among a command's flags: carries the options text; the dispatcher prints it. */
+export class HelpRequested extends Error {
+  readonly code = 'HELP';
+  constructor(readonly options: string) {
+    super(options);
+    this.name = 'HelpRequested';
+  }
+}
+
 export function parseArgs(argv: readonly string[], specs: FlagSpecs): Parsed {
   const flags: Parsed['flags'] = {};
   for (const [name, spec] of Object.entries(specs)) {
@@ -43,6 +52,7 @@ export function parseArgs(argv: readonly string[], specs: FlagSpecs): Parsed {
       positional.push(arg);
       continue;
     }
+    if ((arg === '--help' && !specs.help) || (arg === '-h' && !byShort.has('h'))) throw new HelpRequested(formatOptions(specs));
     let name: string;
     let inline: string | undefined;
     if (arg.startsWith('--')) {
@@ -83,8 +93,8 @@ export function parseArgs(argv: readonly string[], specs: FlagSpecs): Parsed {
   return { flags, positional, rest };
 }
 
-export function formatHelp(usage: string, specs: FlagSpecs): string {
-  const lines = [usage, '', 'Options:'];
+export function formatOptions(specs: FlagSpecs): string {
+  const lines = ['Options:'];
   for (const [name, spec] of Object.entries(specs)) {
     const short = spec.short ? `-${spec.short}, ` : '    ';
     const arg = spec.type === 'boolean' ? '' : spec.type === 'number' ? ' N' : ' VALUE';
