@@ -45,12 +45,12 @@ test('podnet COMMAND --help prints the synopsis and the options, and runs nothin
   const code = process.exitCode;
   process.exitCode = saved;
   assert.equal(code ?? 0, 0);
-  assert.deepEqual(err, []);
+  assert.equal(err.join('\n'), '');
   const text = out.join('\n');
   assert.match(text, /^Usage: podnet down \[--name N\] \[--all\]/);
   assert.match(text, /--all\s+stop every cluster/);
   out.length = 0;
   await main(['dns', 'serve', '-h'], { out: (l) => out.push(l), err: (l) => err.push(l) });
   assert.match(out.join('\n'), /^Usage: podnet dns serve --corefile FILE/);
-  assert.deepEqual(err, []);
+  assert.equal(err.join('\n'), '');
 });
