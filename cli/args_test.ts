@@ -54,3 +54,8 @@ test('podnet COMMAND --help prints the synopsis and the options, and runs nothin
   assert.match(out.join('\n'), /^Usage: podnet dns serve --corefile FILE/);
   assert.equal(err.join('\n'), '');
 });
+
+test('podnet up refuses an unknown --proxy-layout before starting anything', async () => {
+  const { upCommand } = await import('./cluster_commands.js');
+  await assert.rejects(upCommand(['--name', 'x', '--proxy-layout', 'flat'], { out: () => {}, err: () => {} }), (e: unknown) => e instanceof UsageError && /--proxy-layout must be global or kube, got "flat"/.test(e.message));
+});

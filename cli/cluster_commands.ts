@@ -16,6 +16,7 @@ export const UP_FLAGS: FlagSpecs = {
   zones: { type: 'number', default: 1, help: 'spread nodes over this many zones (topology.kubernetes.io/zone)' },
   port: { type: 'number', default: 6443, help: 'apiserver port on 127.0.0.1' },
   'proxy-mode': { type: 'string', default: 'nftables', help: 'service proxy: nftables | iptables | userspace' },
+  'proxy-layout': { type: 'string', default: 'global', help: "nftables mode: global (plain Services as map elements) | kube (kube-proxy's per-endpoint chains for every Service)" },
   scheduler: { type: 'string', help: 'default load-balancing algorithm: random | rr | wrr | sh | dh (| lc | wlc in userspace mode)' },
   network: { type: 'boolean', default: true, help: 'build the data plane (needs root); --no-network runs the control plane only' },
   'ui-port': { type: 'number', default: 8090, help: 'port of the web map on 127.0.0.1' },
@@ -34,6 +35,8 @@ export async function upCommand(argv: string[], io: CommandIO): Promise<number> 
   if (backend === 'bridge' && nodes > 1) throw new UsageError('--backend bridge connects pods of one node only; use host-gw or vxlan with --nodes > 1');
   const proxyMode = String(flags['proxy-mode']);
   if (!['nftables', 'iptables', 'userspace'].includes(proxyMode)) throw new UsageError(`--proxy-mode must be nftables, iptables or userspace, got "${proxyMode}"`);
+  const proxyLayout = String(flags['proxy-layout']);
+  if (proxyLayout !== 'global' && proxyLayout !== 'kube') throw new UsageError(`--proxy-layout must be global or kube, got "${proxyLayout}"`);
   const store = String(flags.store);
   if (store !== 'sqlite' && !/^etcd:\/\/[^/]+$/.test(store)) throw new UsageError(`--store must be sqlite or etcd://HOST:PORT, got "${store}"`);
   const network = Boolean(flags.network);
@@ -48,6 +51,7 @@ export async function upCommand(argv: string[], io: CommandIO): Promise<number> 
     backend: backend as ClusterConfig['backend'],
     apiPort: Number(flags.port),
     proxyMode: proxyMode as ClusterConfig['proxyMode'],
+    proxyLayout,
     scheduler: flags.scheduler as string | undefined,
     zones: Number(flags.zones),
     network,

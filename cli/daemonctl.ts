@@ -12,6 +12,8 @@ export interface ClusterConfig {
   readonly backend: 'bridge' | 'host-gw' | 'vxlan';
   readonly apiPort: number;
   readonly proxyMode: 'nftables' | 'iptables' | 'userspace';
+  /** nftables mode's layout (proxy/README.md); absent in configs written before it existed: global. */
+  readonly proxyLayout?: 'global' | 'kube';
   readonly scheduler?: string;
   readonly zones: number;
   readonly network: boolean;

@@ -135,6 +135,7 @@ export async function startDataPlane(
           source: cp.source,
           node: { name: node.name, netns: node.netns, ips: [node.ip], ...(zone ? { zone } : {}) },
           mode: config.proxyMode,
+          ...(config.proxyLayout ? { layout: config.proxyLayout } : {}),
           ...(config.scheduler ? { scheduler: config.scheduler } : {}),
           clusterCIDR: CLUSTER_CIDR,
           podCIDR: node.podCIDR,

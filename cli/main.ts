@@ -16,7 +16,7 @@ interface Entry {
 }
 
 const COMMANDS: Record<string, Entry> = {
-  up: { flags: true, usage: '[--name N] [--nodes N] [--backend bridge|host-gw|vxlan] [--zones N] [--store sqlite|etcd://H:P] [--proxy-mode nftables|iptables|userspace] [--scheduler ALG] [--port 6443] [--no-network] [--demo]', summary: 'start a cluster (daemon in the background) and wait until it is ready', load: async () => (await import('./cluster_commands.js')).upCommand },
+  up: { flags: true, usage: '[--name N] [--nodes N] [--backend bridge|host-gw|vxlan] [--zones N] [--store sqlite|etcd://H:P] [--proxy-mode nftables|iptables|userspace] [--proxy-layout global|kube] [--scheduler ALG] [--port 6443] [--no-network] [--demo]', summary: 'start a cluster (daemon in the background) and wait until it is ready', load: async () => (await import('./cluster_commands.js')).upCommand },
   down: { flags: true, usage: '[--name N] [--all]', summary: 'stop a cluster and remove everything it made', load: async () => (await import('./cluster_commands.js')).downCommand },
   status: { flags: true, usage: '[--name N] [-o text|json]', summary: 'show clusters, their addresses, nodes and published ports', load: async () => (await import('./cluster_commands.js')).statusCommand },
   kubeconfig: { flags: true, usage: '[--name N]', summary: "print the path of a cluster's kubeconfig", load: async () => (await import('./cluster_commands.js')).kubeconfigCommand },
