@@ -1,6 +1,6 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { testPrefix } from './testutil.js';
 import { rootTestsEnabled, run, runOk } from './exec.js';
 import { realNft } from './nft.js';
 import { flattenNftScript, nftWithSessions } from './nft_session.js';
@@ -34,7 +34,7 @@ test('a script with a # comment is not flattened (the comment would swallow the 
 const skip = !rootTestsEnabled() && 'needs root';
 
 describe('a long-lived nft per namespace', { skip }, () => {
-  const ns = `pn-t${randomBytes(3).toString('hex')}-nfts`;
+  const ns = `${testPrefix()}nfts`;
   const nft = nftWithSessions();
   before(async () => {
     await runOk('ip', ['netns', 'add', ns]);

@@ -1,5 +1,8 @@
-// Helpers for root tests: unique namespace prefixes and cleanup of everything under a prefix.
+// Helpers for tests and benchmarks: unique namespace prefixes, cleanup of everything under a prefix,
+// a free port on 127.0.0.1.
 import { randomBytes } from 'node:crypto';
+import { createSocket } from 'node:dgram';
+import { createServer, type AddressInfo } from 'node:net';
 import { listNetns, deleteNetns, netnsPids } from './netns.js';
 
 /** A unique test prefix `pn-t<random>-` for namespace names. */
@@ -20,4 +23,26 @@ export async function cleanupNetnsPrefix(prefix: string): Promise<void> {
     }
     await deleteNetns(ns);
   }
+}
+
+/** A port on 127.0.0.1 that was free a moment ago (bound to port 0, then released), for a child process to listen on. */
+export async function freeLocalPort(proto: 'tcp' | 'udp' = 'tcp'): Promise<number> {
+  if (proto === 'udp') {
+    const s = createSocket('udp4');
+    await new Promise<void>((resolve, reject) => {
+      s.once('error', reject);
+      s.bind(0, '127.0.0.1', () => resolve());
+    });
+    const { port } = s.address();
+    await new Promise<void>((resolve) => s.close(() => resolve()));
+    return port;
+  }
+  const srv = createServer();
+  await new Promise<void>((resolve, reject) => {
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = srv.address() as AddressInfo;
+  await new Promise((resolve) => srv.close(resolve));
+  return port;
 }

@@ -5,6 +5,7 @@
 // does not give it a plan for (upgrades, auth, CORS, limits, rewrites, canaries, HTTP/1.0, …) is
 // handed to the full http.Server pipeline with the bytes already read, at a request boundary; the
 // connection then stays there.
+import { HOP_BY_HOP } from './proxy.js';
 import type { Socket } from 'node:net';
 import type { Endpoint } from './backends.js';
 import { ChunkedScanner } from './chunked.js';
@@ -40,7 +41,6 @@ const MAX_ATTEMPTS = 3;
 /** Bytes read ahead of the request in progress (pipelining) before the client is paused. */
 const READ_AHEAD = 64 * 1024;
 const KEEP_ALIVE_S = 75;
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'proxy-authenticate', 'proxy-authorization']);
 
 const enum Req { Head, WaitUp, Body, Sent, Gone }
 const enum Res { Wait, Body, Done }

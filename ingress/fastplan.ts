@@ -4,6 +4,7 @@
 // HTTPS upstreams or TLS redirects. Everything else goes to the full pipeline, which implements
 // all of them; so does anything unusual about the request itself (HTTP/1.0, Upgrade, Expect,
 // absolute-form targets, codings other than chunked, a missing or repeated Host).
+import { HOP_BY_HOP } from './proxy.js';
 import type { Socket } from 'node:net';
 import { clientAddress, nextRequestId, type Finished } from './access.js';
 import { chooseBackend, type Balancer } from './balance.js';
@@ -21,7 +22,6 @@ export interface FastPlanDeps {
   readonly connectError: (namespace: string, service: string) => void;
 }
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'proxy-authenticate', 'proxy-authorization']);
 /** Fields the proxy sets itself. */
 const REPLACED = new Set(['host', 'x-forwarded-for', 'x-real-ip', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port', 'x-request-id']);
 

@@ -1,7 +1,8 @@
 // What should happen to one connection from a pod, computed from objects alone: the DNS answer,
 // the Service rule and endpoint(s) from the proxy's own plan (walked by the proxy's tracer), the
 // route between nodes, and both policy sides from the netpol engine. Pure.
-import type { EndpointSlice, Namespace, NetworkPolicy, Node, Pod, Service } from '../api/types.js';
+import type { ClusterObjects } from '../analyze/objects.js';
+import type { Node, Pod, Service } from '../api/types.js';
 import { cidrContains, tryParseCIDR, tryParseIP } from '../api/ip.js';
 import { traceServicePacket } from '../proxy/trace.js';
 import type { ProxyPlan } from '../proxy/types.js';
@@ -9,14 +10,8 @@ import { buildWorld, findPod } from '../netpol/world.js';
 import { decide, type SideDecision } from '../netpol/engine.js';
 import { resolveServiceName, type NameAnswer, type TraceTarget } from './resolve.js';
 
-export interface TraceObjects {
-  readonly pods: readonly Pod[];
-  readonly services: readonly Service[];
-  readonly slices: readonly EndpointSlice[];
-  readonly nodes: readonly Node[];
-  readonly namespaces: readonly Namespace[];
-  readonly policies: readonly NetworkPolicy[];
-}
+/** What a prediction reads: the analyzer's view of a cluster (pods, Services, slices, nodes, namespaces, policies). */
+export type TraceObjects = ClusterObjects;
 
 export interface PredictedEndpoint {
   readonly ip: string;

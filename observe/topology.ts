@@ -1,6 +1,7 @@
 // The map's model: a small, JSON-friendly view of nodes, pods, Services (with endpoints), Ingress
 // routes and NetworkPolicies, built from the informers' current objects.
-import type { EndpointSlice, Ingress, Namespace, NetworkPolicy, Node, Pod, Service } from '../api/types.js';
+import type { ClusterObjects } from '../analyze/objects.js';
+import type { EndpointSlice, Ingress } from '../api/types.js';
 
 export interface Topology {
   readonly nodes: { name: string; ip?: string; podCIDR?: string }[];
@@ -11,14 +12,9 @@ export interface Topology {
   readonly policies: { namespace: string; name: string; podSelector: Record<string, string>; policyTypes: string[]; ingressRules: number; egressRules: number }[];
 }
 
-export interface TopologyInput {
-  readonly nodes: readonly Node[];
-  readonly namespaces: readonly Namespace[];
-  readonly pods: readonly Pod[];
-  readonly services: readonly Service[];
-  readonly slices: readonly EndpointSlice[];
+/** The analyzer's view of a cluster plus the Ingresses the map draws. */
+export interface TopologyInput extends ClusterObjects {
   readonly ingresses: readonly Ingress[];
-  readonly policies: readonly NetworkPolicy[];
 }
 
 const byKey = <T extends { namespace: string; name: string }>(a: T, b: T) => (a.namespace + '/' + a.name).localeCompare(b.namespace + '/' + b.name);

@@ -2,14 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type AddressInfo } from 'node:net';
 import { HealthCheckServers, ProxyHealthz } from './healthcheck.js';
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const p = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return p;
-}
+import { freeLocalPort as freePort } from '../host/testutil.js';
 
 test('health check servers answer 200 with local endpoints, 503 without, with kube-proxy\'s body', async () => {
   const hc = new HealthCheckServers();

@@ -1,8 +1,8 @@
 // A private etcd for tests and benchmarks: free ports on 127.0.0.1, a temporary data dir, stopped
 // by pid and removed afterwards. Nothing here touches an etcd the machine may already run.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { freeLocalPort as freePort } from '../host/testutil.js';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -78,13 +78,3 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}

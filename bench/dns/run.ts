@@ -2,11 +2,11 @@
 // cluster names, and vs Unbound (cache) for forwarded names, all pinned to one core (taskset -c 0)
 // with dnsperf on the other core, in the same run. Everything listens on 127.0.0.1 only.
 //   node --import tsx bench/dns/run.ts [--services 1000] [--seconds 10] [--write]
+import { freeLocalPort } from '../../host/testutil.js';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import dgram from 'node:dgram';
 import { clusterQueries, clusterZone, externalQueries, objectsYaml, upstreamZone } from './fixtures.js';
 
 const args = process.argv.slice(2);
@@ -20,14 +20,6 @@ const MEMORY_SERVICES = opt('memory-services', 10_000);
 const ROUNDS = opt('rounds', 3);
 const dir = mkdtempSync(join(tmpdir(), 'pn-dnsbench-'));
 const children: ChildProcess[] = [];
-
-async function freePort(): Promise<number> {
-  const s = dgram.createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
-  const p = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return p;
-}
 
 function start(cmd: string, argv: string[], readyLine?: RegExp): Promise<ChildProcess> {
   const child = spawn('taskset', ['-c', '0', cmd, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -86,9 +78,9 @@ function bundle(): string {
 
 async function main() {
   const serveJs = bundle();
-  const knotPort = await freePort();
-  const unboundPort = await freePort();
-  const podnetPort = await freePort();
+  const knotPort = await freeLocalPort('udp');
+  const unboundPort = await freeLocalPort('udp');
+  const podnetPort = await freeLocalPort('udp');
   writeFileSync(join(dir, 'objects.yaml'), objectsYaml(SERVICES));
   writeFileSync(join(dir, 'cluster.local.zone'), clusterZone(SERVICES, 5));
   writeFileSync(join(dir, 'example.test.zone'), upstreamZone(SERVICES));
@@ -132,8 +124,8 @@ async function main() {
 
   // Memory with MEMORY_SERVICES Services: podnet vs knot serving the same records.
   const memDir = mkdtempSync(join(tmpdir(), 'pn-dnsbench-mem-'));
-  const memPort = await freePort();
-  const memKnotPort = await freePort();
+  const memPort = await freeLocalPort('udp');
+  const memKnotPort = await freeLocalPort('udp');
   writeFileSync(join(memDir, 'objects.yaml'), objectsYaml(MEMORY_SERVICES));
   writeFileSync(join(memDir, 'cluster.local.zone'), clusterZone(MEMORY_SERVICES, 5));
   writeFileSync(join(memDir, 'Corefile'), `.:${memPort} {\n  bind 127.0.0.1\n  kubernetes cluster.local\n}\n`);

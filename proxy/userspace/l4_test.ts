@@ -1,4 +1,5 @@
 import { after, before, test } from 'node:test';
+import { freeLocalPort as freePort } from '../../host/testutil.js';
 import assert from 'node:assert/strict';
 import { createServer, connect, type Server, type AddressInfo } from 'node:net';
 import { createSocket } from 'node:dgram';
@@ -18,14 +19,6 @@ function listen(name: string): Promise<number> {
   });
   servers.push(s);
   return new Promise((r) => s.listen(0, '127.0.0.1', () => r((s.address() as AddressInfo).port)));
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const p = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return p;
 }
 
 const ep = (port: number, weight = 1): EndpointView => ({ ip: '127.0.0.1', port, ready: true, serving: true, terminating: false, weight, base: `x__127.0.0.1/${port}` });
