@@ -14,7 +14,7 @@ export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 export const ANNOTATION_LAYOUT = 'podnet.dev/proxy-layout';
 export const DEFAULT_AFFINITY_SECONDS = 10800;
 export const DEFAULT_USERSPACE_PORT_BASE = 36000;
-const USERSPACE_PORT_SPAN = 20000;
+export const USERSPACE_PORT_SPAN = 20000;
 
 export interface PlanInput {
   readonly services: readonly Service[];

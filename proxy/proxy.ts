@@ -13,10 +13,11 @@ import { NodeAgent } from './agent.js';
 import { applyIptablesPlan, applyNftPlan, cleanupIptables } from './apply.js';
 import { staleUdpIPs } from './conntrack_plan.js';
 import { flushConntrackForIP } from '../host/conntrack.js';
+import { setSysctl } from '../host/netns.js';
 import type { IptablesExisting } from './iptables_render.js';
 import { ProxyMetrics, triggerTimeOf } from './metrics.js';
 import { FAMILY, TABLE } from './names.js';
-import { PlanCache, planServiceRules } from './plan.js';
+import { DEFAULT_USERSPACE_PORT_BASE, PlanCache, USERSPACE_PORT_SPAN, planServiceRules } from './plan.js';
 import { BoundedFrequencyRunner, realClock, type Clock } from './runner.js';
 import type { Algorithm, ProxyMode, ProxyPlan } from './types.js';
 
@@ -80,6 +81,13 @@ export async function startProxy(opts: StartProxyOptions): Promise<Proxy> {
   // Each mode removes the others' rules on start, so switching modes needs no reboot.
   if (opts.mode === 'iptables') await nft.deleteTable(netns, FAMILY, TABLE);
   else await cleanupIptables(netns).catch(() => {});
+  // Userspace mode listens on ports of 36000–55999, inside the kernel's ephemeral range: reserve
+  // them in the node namespace so no outgoing connection (probes, upstream dials) takes one first.
+  // Best effort (a namespace owned by an unprivileged user may refuse): without it a listen can
+  // still collide now and then, which the next sync retries.
+  if (opts.mode === 'userspace') {
+    await setSysctl(netns, 'net.ipv4.ip_local_reserved_ports', `${DEFAULT_USERSPACE_PORT_BASE}-${DEFAULT_USERSPACE_PORT_BASE + USERSPACE_PORT_SPAN - 1}`).catch(() => {});
+  }
 
   // The agent (health-check ports, userspace proxy) runs in the node namespace and starts on the
   // first plan that needs it, after the rules of that plan are live.
