@@ -102,13 +102,11 @@ function defaultService(svc: Service): void {
   if (spec.type === 'LoadBalancer') spec.allocateLoadBalancerNodePorts ??= true;
   // Create-time strategy: an old client sets only clusterIP; the plural field follows it.
   if (spec.clusterIP && (spec.clusterIPs ?? []).length === 0) spec.clusterIPs = [spec.clusterIP];
-  if (spec.type !== 'ExternalName') {
+  // ipFamilies follow the given clusterIPs; what is still open (the policy, the family of a Service
+  // without addresses) depends on the cluster's ranges and is filled in by the apiserver's allocator.
+  if (spec.type !== 'ExternalName' && (spec.ipFamilies ?? []).length === 0) {
     const ips = (spec.clusterIPs ?? []).filter((ip) => ip !== 'None');
-    if (!spec.ipFamilies || spec.ipFamilies.length === 0) {
-      const fams = ips.map((ip) => (tryParseIP(ip)?.family === 6 ? 'IPv6' : 'IPv4'));
-      spec.ipFamilies = fams.length > 0 ? fams : ['IPv4'];
-    }
-    spec.ipFamilyPolicy ??= spec.ipFamilies.length > 1 ? 'RequireDualStack' : 'SingleStack';
+    if (ips.length > 0) spec.ipFamilies = ips.map((ip) => (tryParseIP(ip)?.family === 6 ? 'IPv6' : 'IPv4'));
   }
 }
 

@@ -26,9 +26,7 @@ spec:
   sessionAffinity: None
   selector: {app: web}
   ports: [{port: 80, protocol: TCP, targetPort: 80}, {port: 53, protocol: UDP, targetPort: dns}]
-  internalTrafficPolicy: Cluster
-  ipFamilies: [IPv4]
-  ipFamilyPolicy: SingleStack`,
+  internalTrafficPolicy: Cluster`,
   );
 });
 
@@ -63,7 +61,9 @@ test('Service defaults: clusterIP fills clusterIPs and picks the family', () => 
   assert.deepEqual(spec.ipFamilies, ['IPv6']);
   const headless = applyDefaults(y('kind: Service\nspec: {clusterIP: None}')).spec as Record<string, unknown>;
   assert.deepEqual(headless.clusterIPs, ['None']);
-  assert.deepEqual(headless.ipFamilies, ['IPv4']);
+  // No address, no family yet: the apiserver's allocator picks it from the cluster's range.
+  assert.equal(headless.ipFamilies, undefined);
+  assert.equal(headless.ipFamilyPolicy, undefined);
 });
 
 test('Pod defaults: policies, grace period, scheduler, container fields, probes', () => {

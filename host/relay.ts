@@ -25,7 +25,11 @@ const running = new Set<ChildProcess>();
 let socketDir: string | undefined;
 
 function relaySocketPath(tag: string): string {
-  socketDir ??= mkdtempSync(join(tmpdir(), 'pn-relay-'));
+  if (!socketDir) {
+    const dir = (socketDir = mkdtempSync(join(tmpdir(), 'pn-relay-')));
+    // Also when the process ends without stopAllRelays (a test file, a crash path): no leftover dir.
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
   return join(socketDir, createHash('sha256').update(tag).digest('hex').slice(0, 16) + '.sock');
 }
 
