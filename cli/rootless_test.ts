@@ -42,7 +42,7 @@ test('without root, podnet up runs the cluster in its own namespaces and forward
   const up = await asNobody('up', '--name', name, '--port', port, '--ui-port', '0');
   assert.match(up.stdout, /rootless/);
   const kubectl = async (...args: string[]) => (await pexec(KUBECTL, ['--kubeconfig', kubeconfig, ...args], { timeout: 60_000 })).stdout;
-  await kubectl('run', 'probe', '--image=nginx', '--port=80');
+  await kubectl('run', 'probe', '--image=podnet/echo', '--port=80');
   let ip = '';
   for (let i = 0; i < 300 && !ip; i++) {
     ip = (await kubectl('get', 'pod', 'probe', '-o', 'jsonpath={.status.phase}/{.status.podIP}')).trim();

@@ -243,7 +243,7 @@ describe('kubelet on a real node netns', { skip: !rootTestsEnabled() }, () => {
   });
 
   test('a hostNetwork pod runs in the node netns with the node IP', async () => {
-    source.apply(pod('hostnet', { hostNetwork: true, containers: [{ name: 'c', image: 'nginx', ports: [{ containerPort: 18090 }] }] }));
+    source.apply(pod('hostnet', { hostNetwork: true, containers: [{ name: 'c', image: 'podnet/echo', ports: [{ containerPort: 18090 }] }] }));
     const p = await waitFor(source, () => { const p = getPod(source, 'hostnet'); return p?.status?.phase === 'Running' ? p : undefined; }, 'hostnet Running');
     assert.equal(p.status?.podIP, t.node.ip);
     const r = await run('curl', ['-s', '--max-time', '5', '--retry', '20', '--retry-connrefused', '--retry-delay', '0', 'http://127.0.0.1:18090/'], { netns: t.node.netns });

@@ -28,8 +28,11 @@ test('kubectl run -i --rm debug --image=busybox -- sh: nslookup web, wget http:/
   const r = await kubectlPiped(['run', '-i', '--rm', 'debug', '--image=busybox', '--restart=Never', '--', 'sh'], 'nslookup web\nwget -qO- -T 5 http://web\nhostname\nexit\n');
   assert.equal(r.code, 0, `${r.stderr}\n${r.stdout}`);
   assert.match(r.stdout, new RegExp(`Name:\\s+web\\.default\\.svc\\.cluster\\.local\\nAddress: ${clusterIP.replace(/\./g, '\\.')}\\n`), r.stdout);
-  const served = /^Hostname: (\S+)$/m.exec(r.stdout)?.[1];
+  assert.match(r.stdout, /<h1>Welcome to nginx!<\/h1>/, 'nginx answers with its welcome page');
+  const served = /in pod default\/(\S+)\.</.exec(r.stdout)?.[1];
   assert.ok(served && pods.includes(served), `wget reached a web pod through the Service: ${r.stdout}`);
+  // nginx logs each request to stdout, which `kubectl logs` shows.
+  assert.match(await kubectl('logs', served), /"GET \/ HTTP\/1\.1" 200 \d+ "-" "Wget/);
   assert.match(r.stdout, /^debug$/m, 'the debug pod has its own hostname');
   assert.match(r.stdout, /pod "debug" deleted/);
   assert.doesNotMatch(r.stderr, /couldn't attach/);

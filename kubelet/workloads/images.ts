@@ -25,7 +25,30 @@ export function imageRepo(image: string): string {
   return parts.join('/');
 }
 
-const ECHO_IMAGES = new Set(['nginx', 'nginxinc/nginx-unprivileged', 'httpd', 'traefik/whoami', 'containous/whoami', 'whoami', 'emilevauge/whoami', 'jmalloy/echo-server', 'ealen/echo-server', 'mendhak/http-https-echo', 'hashicorp/http-echo', 'kennethreitz/httpbin', 'google-samples/hello-app', 'google-samples/hello-go', 'paulbouwer/hello-kubernetes', 'stefanprodan/podinfo', 'caddy', 'e2e-test-images/nginx', 'e2e-test-images/httpd', 'nginxdemos/hello', 'nginxdemos/nginx-hello']);
+/** "nginx:1.27@sha256:…" → "1.27"; "" when the image has no tag. */
+export function imageTag(image: string): string {
+  const s = image.split('@')[0]!;
+  const colon = s.lastIndexOf(':');
+  return colon > s.lastIndexOf('/') ? s.slice(colon + 1) : '';
+}
+
+/** Images whose default answer podnet reproduces (kubelet/workloads/webimages.ts), by repository. */
+const WEB_IMAGES: Record<string, string> = {
+  nginx: 'nginx',
+  'e2e-test-images/nginx': 'nginx',
+  'nginxinc/nginx-unprivileged': 'nginx',
+  httpd: 'httpd',
+  'e2e-test-images/httpd': 'httpd',
+  'traefik/whoami': 'whoami',
+  'containous/whoami': 'whoami',
+  'emilevauge/whoami': 'whoami',
+  whoami: 'whoami',
+  'google-samples/hello-app': 'hello-app',
+  'googlesamples/hello-app': 'hello-app',
+};
+
+/** podnet/echo is the echo server by name (what tests and examples use to see who answered). */
+const ECHO_IMAGES = new Set(['podnet/echo', 'jmalloy/echo-server', 'ealen/echo-server', 'mendhak/http-https-echo', 'hashicorp/http-echo', 'kennethreitz/httpbin', 'google-samples/hello-go', 'paulbouwer/hello-kubernetes', 'stefanprodan/podinfo', 'caddy', 'nginxdemos/hello', 'nginxdemos/nginx-hello']);
 
 /** Shell images: default entrypoint and cmd, as their image config sets them. */
 const SHELL_IMAGES: Record<string, { entrypoint: string[]; cmd: string[] }> = {
@@ -75,6 +98,12 @@ export function planContainer(pod: Pod, c: Container): RunPlan {
   if (shell) {
     const argv = command.length ? [...command, ...args] : [...shell.entrypoint, ...(args.length ? args : shell.cmd)];
     return { kind: 'host', argv: argv.length ? argv : ['sh'] };
+  }
+  const web = WEB_IMAGES[repo];
+  if (web) {
+    // nginxinc/nginx-unprivileged listens on 8080; its stand-in says so through the port list.
+    const port = repo === 'nginxinc/nginx-unprivileged' ? ['--port=8080'] : [];
+    return { kind: 'builtin', workload: 'web', args: [web, imageTag(c.image ?? ''), ...port] };
   }
   if (ECHO_IMAGES.has(repo) || ECHO_IMAGES.has(base)) return { kind: 'builtin', workload: 'echo', args };
   return { kind: 'builtin', workload: 'echo', args, note: `image "${c.image}" is not runnable by podnet; running the built-in echo server on its declared ports` };

@@ -41,6 +41,16 @@ test('known web images get the echo server silently, unknown ones with a note', 
   assert.match((unknown as { note?: string }).note ?? '', /quay.io\/acme\/billing:v3/);
 });
 
+test('nginx, httpd, whoami and hello-app get stand-ins that answer like the image, with its tag', () => {
+  assert.deepEqual(plan({ name: 'c', image: 'docker.io/library/nginx:1.27@sha256:abc' }), { kind: 'builtin', workload: 'web', args: ['nginx', '1.27'] });
+  assert.deepEqual(plan({ name: 'c', image: 'nginxinc/nginx-unprivileged' }), { kind: 'builtin', workload: 'web', args: ['nginx', '', '--port=8080'] });
+  assert.deepEqual(plan({ name: 'c', image: 'httpd:2.4' }), { kind: 'builtin', workload: 'web', args: ['httpd', '2.4'] });
+  assert.deepEqual(plan({ name: 'c', image: 'traefik/whoami:v1.10' }), { kind: 'builtin', workload: 'web', args: ['whoami', 'v1.10'] });
+  assert.deepEqual(plan({ name: 'c', image: 'us-docker.pkg.dev/google-samples/containers/gke/hello-app:2.0' }).kind, 'builtin');
+  assert.deepEqual(plan({ name: 'c', image: 'gcr.io/google-samples/hello-app:2.0' }), { kind: 'builtin', workload: 'web', args: ['hello-app', '2.0'] });
+  assert.deepEqual(plan({ name: 'c', image: 'podnet/echo' }), { kind: 'builtin', workload: 'echo', args: [] });
+});
+
 test('podnet/coredns and podnet/ingress run podnet subcommands', () => {
   assert.deepEqual(plan({ name: 'c', image: 'podnet/coredns', args: ['--port=53'] }), { kind: 'podnet', args: ['dns', 'serve', '--port=53'] });
   assert.deepEqual(plan({ name: 'c', image: 'podnet/ingress:latest' }), { kind: 'podnet', args: ['ingress', 'serve'] });

@@ -1,12 +1,14 @@
 // Entry point of the built-in workloads: `node kubelet/workloads/main.js <workload> [args…]`, run by
-// the kubelet inside a pod's network namespace (`ip netns exec`). Workloads: echo, netexec,
+// the kubelet inside a pod's network namespace (`ip netns exec`). Workloads: echo, web (nginx,
+// httpd, whoami, hello-app as their images answer), netexec,
 // serve-hostname, porter, connect, pause, and pipe (stdin/stdout ⇄ a TCP connection, for
 // port-forward and probes).
 import net from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { runConnect, runNetexec, runPorter, runServeHostname } from './agnhost.js';
 import { runEcho, type Closer } from './echo.js';
-import { workloadEnv } from './env.js';
+import { flag, portOf, workloadEnv } from './env.js';
+import { runWebImage, WEB_IMAGES, type WebImage } from './webimages.js';
 
 function keepAlive(closer: Closer): void {
   const stop = () => (closer.close(), process.exit(0));
@@ -33,6 +35,15 @@ export async function main(argv: readonly string[]): Promise<void> {
   switch (workload) {
     case 'echo':
       return keepAlive(runEcho(env, args));
+    case 'web': {
+      const [image = '', version = ''] = args;
+      if (!WEB_IMAGES.includes(image as WebImage)) {
+        process.stderr.write(`workloads: unknown web image "${image}" (known: ${WEB_IMAGES.join(', ')})\n`);
+        return process.exit(2);
+      }
+      const port = flag(args, 'port');
+      return keepAlive(runWebImage(env, image as WebImage, version, { port: port === undefined ? undefined : portOf(port, 80) }));
+    }
     case 'netexec':
       return keepAlive(runNetexec(env, args));
     case 'serve-hostname':
