@@ -85,6 +85,27 @@ export function kubectlSuite(label: string, makeStorage: () => Promise<Storage> 
           assert.equal(after.spec.clusterIPs, undefined);
         });
 
+        test('auth can-i says yes (one token may do everything), can-i --list lists *, whoami names the admin', async () => {
+          assert.equal(await ok('auth', 'can-i', 'create', 'pods', '-n', ns), 'yes\n');
+          assert.equal(await ok('auth', 'can-i', 'delete', 'networkpolicies.networking.k8s.io', '-A'), 'yes\n');
+          assert.match(await ok('auth', 'can-i', '--list', '-n', ns), /^\*\.\*\s+\[\]\s+\[\]\s+\[\*\]$/m);
+          assert.match(await ok('auth', 'whoami'), /^Username\s+podnet-admin$/m);
+        });
+
+        test('a single-stack cluster refuses RequireDualStack and IPv6, and gives 53/TCP and 53/UDP one node port', async () => {
+          const svc = (name: string, spec: string) => `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}, namespace: ${ns}}\nspec:\n  selector: {app: dns}\n${spec}`;
+          const dual = await k.run(['apply', '-f', '-'], { stdin: svc('dual', '  ipFamilyPolicy: RequireDualStack\n  ports: [{port: 80}]\n') });
+          assert.notEqual(dual.code, 0);
+          assert.match(dual.stderr, /The Service "dual" is invalid: spec\.ipFamilyPolicy: Invalid value: "RequireDualStack": this cluster is not configured for dual-stack services/);
+          const v6 = await k.run(['apply', '-f', '-'], { stdin: svc('v6', '  ipFamilies: [IPv6]\n  ports: [{port: 80}]\n') });
+          assert.match(v6.stderr, /spec\.ipFamilies\[0\]: Invalid value: "IPv6": not configured on this cluster/);
+          const r = await k.run(['apply', '-f', '-'], { stdin: svc('dns-np', '  type: NodePort\n  ipFamilyPolicy: PreferDualStack\n  ports: [{name: dns, port: 53, protocol: UDP}, {name: dns-tcp, port: 53, protocol: TCP}]\n') });
+          assert.equal(r.code, 0, r.stderr);
+          const got = JSON.parse(await ok('get', 'svc', 'dns-np', '-n', ns, '-o', 'json'));
+          assert.deepEqual([got.spec.ipFamilies, got.spec.ipFamilyPolicy], [['IPv4'], 'PreferDualStack']);
+          assert.equal(got.spec.ports[0].nodePort, got.spec.ports[1].nodePort);
+        });
+
         test('a field selector on a field the kind cannot be selected on is refused with 400', async () => {
           const r = await k.run(['get', 'pods', '-n', ns, '--field-selector', 'spec.clusterIP=1']);
           assert.notEqual(r.code, 0);

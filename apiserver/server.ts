@@ -17,6 +17,7 @@ import { ApiMetrics } from './metrics.js';
 import { OPENAPI_V2_CONTENT_TYPE, openapiV3Document, openapiV3Index } from './openapi.js';
 import { Registry } from './registry.js';
 import { matchResourcePath } from './routes.js';
+import { handleReview, isReviewPath } from './reviews.js';
 import { ApiError, toApiError } from './status.js';
 import { handleUpgrade } from './streams/upgrade.js';
 
@@ -149,7 +150,11 @@ async function serve(ctx: Context, req: IncomingMessage, res: ServerResponse, to
   try {
     if (!PUBLIC_PATHS.has(pathname) && !authorized(req, token)) throw UNAUTHORIZED;
     const match = matchResourcePath(pathname);
-    if (match.kind === 'resource') {
+    if (isReviewPath(pathname)) {
+      resource = pathname.slice(pathname.lastIndexOf('/') + 1);
+      verb = 'create';
+      code = await handleReview(req, res, pathname, ctx.deps);
+    } else if (match.kind === 'resource') {
       resource = match.path.info.plural + (match.path.subresource ? `/${match.path.subresource}` : '');
       verb = verbOf(req.method ?? 'GET', match.path, url.searchParams);
       code = await handleResource(ctx, req, res, match.path, url.searchParams);
