@@ -1,6 +1,7 @@
 // Discovery documents: /version, legacy (/api, /apis, /api/v1, /apis/<g>/<v>) and aggregated
 // (apidiscovery.k8s.io v2 and v2beta1), all derived from api/resources.ts.
 import { RESOURCES, apiVersionOf, type ResourceInfo } from '../api/resources.js';
+import { METRICS_GROUP, METRICS_RESOURCES, METRICS_VERSION } from './usage.js';
 
 export const SERVER_VERSION = { major: '1', minor: '31', gitVersion: 'v1.31.0-podnet', gitCommit: '0000000000000000000000000000000000000000', gitTreeState: 'clean', buildDate: '2026-01-01T00:00:00Z', goVersion: 'go1.22.0', compiler: 'gc', platform: 'linux/amd64' };
 
@@ -51,27 +52,34 @@ export function apiVersions(serverAddress: string): object {
   return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
 }
 
+/** Named groups with their one version: the stored kinds' and the resource metrics API. */
+function namedGroupVersions(): { group: string; version: string }[] {
+  return [...groups().filter((g) => g.group !== ''), { group: METRICS_GROUP, version: METRICS_VERSION }];
+}
+
 export function apiGroupList(): object {
   return {
     kind: 'APIGroupList',
     apiVersion: 'v1',
-    groups: groups()
-      .filter((g) => g.group !== '')
-      .map((g) => {
-        const gv = { groupVersion: `${g.group}/${g.version}`, version: g.version };
-        return { name: g.group, versions: [gv], preferredVersion: gv };
-      }),
+    groups: namedGroupVersions().map((g) => {
+      const gv = { groupVersion: `${g.group}/${g.version}`, version: g.version };
+      return { name: g.group, versions: [gv], preferredVersion: gv };
+    }),
   };
 }
 
 export function apiGroup(group: string): object | undefined {
-  const g = groups().find((x) => x.group === group && group !== '');
+  const g = namedGroupVersions().find((x) => x.group === group);
   if (!g) return undefined;
   const gv = { groupVersion: `${g.group}/${g.version}`, version: g.version };
   return { kind: 'APIGroup', apiVersion: 'v1', name: g.group, versions: [gv], preferredVersion: gv };
 }
 
 export function apiResourceList(group: string, version: string): object | undefined {
+  if (group === METRICS_GROUP && version === METRICS_VERSION) {
+    const resources = METRICS_RESOURCES.map((r) => ({ name: r.plural, singularName: r.singular, namespaced: r.namespaced, kind: r.kind, verbs: r.verbs }));
+    return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: `${group}/${version}`, resources };
+  }
   const g = groups().find((x) => x.group === group && x.version === version);
   if (!g) return undefined;
   const resources: object[] = [];
@@ -126,6 +134,25 @@ export function aggregatedDiscovery(which: 'api' | 'apis', version: 'v2' | 'v2be
         },
       ],
     }));
+  if (which === 'apis') {
+    items.push({
+      metadata: { name: METRICS_GROUP },
+      versions: [
+        {
+          version: METRICS_VERSION,
+          freshness: 'Current',
+          resources: METRICS_RESOURCES.map((r) => ({
+            resource: r.plural,
+            responseKind: { group: METRICS_GROUP, version: METRICS_VERSION, kind: r.kind },
+            scope: r.namespaced ? 'Namespaced' : 'Cluster',
+            singularResource: r.plural.replace(/s$/, ''),
+            verbs: [...r.verbs],
+            subresources: [],
+          })),
+        },
+      ],
+    });
+  }
   return { kind: 'APIGroupDiscoveryList', apiVersion: `apidiscovery.k8s.io/${version}`, metadata: {}, items };
 }
 

@@ -10,6 +10,7 @@ import type { ApiMetrics } from './metrics.js';
 import type { DeleteOptions, Registry } from './registry.js';
 import type { ResourcePath } from './routes.js';
 import { toScale, withScale } from './scale.js';
+import type { UsageSource } from './usage.js';
 import { ApiError, badRequest, qualifiedName } from './status.js';
 import { rowFor, toTable, columnsFor, type IncludeObject } from './tables.js';
 import { serveWatch } from './watch.js';
@@ -21,6 +22,7 @@ export interface Context {
   readonly deps: Deps;
   readonly metrics: ApiMetrics;
   readonly podStreams?: PodStreams;
+  readonly usage?: UsageSource;
   /** Aborted when the server closes: ends watches and streams. */
   readonly closing: AbortSignal;
   readonly bookmarkIntervalMs?: number;

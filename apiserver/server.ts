@@ -18,6 +18,7 @@ import { OPENAPI_V2_CONTENT_TYPE, openapiV3Document, openapiV3Index } from './op
 import { Registry } from './registry.js';
 import { matchResourcePath } from './routes.js';
 import { handleReview, isReviewPath } from './reviews.js';
+import { handleUsage, matchUsagePath, type UsageSource } from './usage.js';
 import { ApiError, toApiError } from './status.js';
 import { handleUpgrade } from './streams/upgrade.js';
 
@@ -33,6 +34,8 @@ export interface ApiServerOptions {
   readonly serviceCIDR?: string;
   readonly nodePortRange?: [number, number];
   readonly podStreams?: PodStreams;
+  /** The kubelets' CPU and memory measurements, served as metrics.k8s.io (`kubectl top`). */
+  readonly usage?: UsageSource;
   /** How often watches with allowWatchBookmarks get a BOOKMARK (default 60 s). */
   readonly bookmarkIntervalMs?: number;
 }
@@ -65,7 +68,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   await bootstrap(registry);
   const metrics = new ApiMetrics();
   const closing = new AbortController();
-  const ctx: Context = { registry, deps, metrics, podStreams: opts.podStreams, closing: closing.signal, bookmarkIntervalMs: opts.bookmarkIntervalMs };
+  const ctx: Context = { registry, deps, metrics, podStreams: opts.podStreams, usage: opts.usage, closing: closing.signal, bookmarkIntervalMs: opts.bookmarkIntervalMs };
   const listen = opts.listen ?? { host: '127.0.0.1', port: 6443 };
   const scheme = opts.tls ? 'https' : 'http';
   const sockets = new Set<Duplex>();
@@ -150,7 +153,12 @@ async function serve(ctx: Context, req: IncomingMessage, res: ServerResponse, to
   try {
     if (!PUBLIC_PATHS.has(pathname) && !authorized(req, token)) throw UNAUTHORIZED;
     const match = matchResourcePath(pathname);
-    if (isReviewPath(pathname)) {
+    const usagePath = matchUsagePath(pathname);
+    if (usagePath) {
+      resource = usagePath.resource;
+      verb = usagePath.name ? 'get' : 'list';
+      code = await handleUsage(req, res, usagePath, url.searchParams, ctx.registry, ctx.usage);
+    } else if (isReviewPath(pathname)) {
       resource = pathname.slice(pathname.lastIndexOf('/') + 1);
       verb = 'create';
       code = await handleReview(req, res, pathname, ctx.deps);

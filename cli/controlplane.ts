@@ -58,6 +58,7 @@ export async function startControlPlane(config: ClusterConfig, paths: ClusterPat
     tls: { cert: pki.certPem, key: pki.keyPem },
     token,
     podStreams: router,
+    usage: () => router.usage(),
   });
   stack.push({ name: 'apiserver', stop: () => api.close() });
   writeKubeconfig(paths.kubeconfig, { server: api.url, caPem: pki.caPem, token, name: config.name });

@@ -144,7 +144,7 @@ export async function startDataPlane(
       ]);
       netpols.push(netpol);
       proxies.set(node.name, proxy);
-      cp.router.register(node.name, kubelet.podStreams);
+      cp.router.register(node.name, kubelet.podStreams, () => kubelet.usage());
       cp.metrics.register(`kubelet/${node.name}`, () => kubelet.kubeletMetrics());
       cp.metrics.register(`proxy/${node.name}`, () => proxy.metrics());
       cp.metrics.register(`netpol/${node.name}`, () => netpol.metrics());

@@ -1,20 +1,31 @@
-// One PodStreams for the apiserver that dispatches to the kubelet of the pod's node. Kubelets
-// register as nodes come up; until then, streams for a pod on an unknown node fail clearly.
+// One PodStreams for the apiserver that dispatches to the kubelet of the pod's node, and the
+// kubelets' usage reports gathered for metrics.k8s.io. Kubelets register as nodes come up; until
+// then, streams for a pod on an unknown node fail clearly.
 import type { Duplex, Readable } from 'node:stream';
 import { PodnetError } from '../api/errors.js';
 import type { ExecRequest, LogOptions, PodStreams } from '../apiserver/podstreams.js';
+import type { NodeUsage } from '../apiserver/usage.js';
 
 export class PodStreamRouter implements PodStreams {
   private readonly byNode = new Map<string, PodStreams>();
+  private readonly usageByNode = new Map<string, () => Promise<NodeUsage>>();
 
   constructor(private readonly nodeOf: (namespace: string, pod: string) => string | undefined) {}
 
-  register(node: string, streams: PodStreams): void {
+  register(node: string, streams: PodStreams, usage?: () => Promise<NodeUsage>): void {
     this.byNode.set(node, streams);
+    if (usage) this.usageByNode.set(node, usage);
   }
 
   unregister(node: string): void {
     this.byNode.delete(node);
+    this.usageByNode.delete(node);
+  }
+
+  /** Every registered node's usage report; a kubelet that fails to report is left out. */
+  async usage(): Promise<NodeUsage[]> {
+    const reports = await Promise.allSettled([...this.usageByNode.values()].map((f) => f()));
+    return reports.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   }
 
   private route(namespace: string, pod: string): PodStreams {

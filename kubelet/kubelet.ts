@@ -1,6 +1,8 @@
 // The node agent: registers the Node and keeps it alive, runs the pods scheduled here (one
 // PodWorker each, operations on one pod serialized), adopts what an earlier run left behind and
 // removes what no pod claims, and serves PodStreams for logs/exec/attach/port-forward.
+import type { NodeUsage } from '../apiserver/usage.js';
+import { usageSampler } from './usage.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,6 +71,8 @@ export interface Kubelet {
   readonly metrics: KubeletMetrics;
   /** The metrics in the Prometheus text format, for the daemon's metrics endpoint. */
   kubeletMetrics(): Promise<string>;
+  /** CPU and memory of the node and its running pods (served as metrics.k8s.io for `kubectl top`). */
+  usage(): Promise<NodeUsage>;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -291,8 +295,20 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
     await Promise.all([...workers.values()].map((w) => w.flushStatus()));
   }
 
+  const usage = usageSampler(n.name, n.netns, () =>
+    [...workers.values()]
+      .filter((w) => !w.terminating && w.pod.status?.phase === 'Running')
+      .map((w) => ({
+        namespace: w.pod.metadata?.namespace ?? 'default',
+        name: w.pod.metadata?.name ?? '',
+        ...(w.hostNetwork ? {} : { netns: w.netns }),
+        containers: w.appContainers().map((r) => ({ name: r.name, pid: r.pid })),
+      })),
+  );
+
   return {
     podStreams: podStreams({ findPod, nodeNetns: n.netns, dial }),
+    usage: () => usage.report(),
     podIP: (ns, name) => findPod(ns, name)?.podIP,
     podNetns: (ns, name) => findPod(ns, name)?.netns,
     idle,

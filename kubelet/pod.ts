@@ -110,6 +110,10 @@ export class PodWorker {
   runners(): readonly ContainerRunner[] {
     return [...this.init, ...this.containers];
   }
+  /** The app containers (not init containers), in spec order. */
+  appContainers(): readonly ContainerRunner[] {
+    return this.containers;
+  }
 
   private attachment(): Attachment {
     return { containerId: this.uid, netns: this.netns, ifname: 'eth0', podName: this.pod.metadata?.name ?? '', podNamespace: this.pod.metadata?.namespace ?? 'default' };
