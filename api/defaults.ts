@@ -72,6 +72,7 @@ export function defaultPodSpec(spec: PodSpec): void {
   const hostNetwork = spec.hostNetwork === true;
   for (const c of spec.containers ?? []) defaultContainer(c, hostNetwork);
   for (const c of spec.initContainers ?? []) defaultContainer(c, hostNetwork);
+  for (const c of spec.ephemeralContainers ?? []) defaultContainer(c as Container, hostNetwork);
 }
 
 function defaultTemplate(t: PodTemplateSpec | undefined): void {

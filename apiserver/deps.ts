@@ -9,7 +9,7 @@ import { jsonPatch, mergePatch, recordUpdateManager, serverSideApply, strategicM
 import { decodeProtobufObject } from './protobuf/index.js';
 
 export interface Deps {
-  validateObject(obj: KubeObject, old?: KubeObject): FieldError[];
+  validateObject(obj: KubeObject, old?: KubeObject, subresource?: string): FieldError[];
   applyDefaults(obj: KubeObject): KubeObject;
   /** Update strategy (fields a type change leaves meaningless are dropped). */
   prepareForUpdate(obj: KubeObject, old: KubeObject): KubeObject;
@@ -29,7 +29,7 @@ export interface Deps {
 }
 
 export const DEFAULT_DEPS: Deps = {
-  validateObject: (obj, old) => validateObject(obj, old),
+  validateObject: (obj, old, subresource) => validateObject(obj, old, { subresource }),
   applyDefaults,
   prepareForUpdate,
   parseFieldSelector,

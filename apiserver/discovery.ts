@@ -30,6 +30,8 @@ function subresourceShape(info: ResourceInfo, sub: string): SubresourceShape {
       return { verbs: ['create'], kind: { group: 'policy', version: 'v1', kind: 'Eviction' } };
     case 'finalize':
       return { verbs: ['update'] };
+    case 'ephemeralcontainers':
+      return { verbs: ['get', 'patch', 'update'] };
     case 'proxy':
       return { verbs: ['create', 'delete', 'get', 'patch', 'update'], kind: { group: '', version: 'v1', kind: 'ServiceProxyOptions' } };
     default:

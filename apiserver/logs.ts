@@ -15,13 +15,22 @@ function optInt(q: URLSearchParams, name: string): number | undefined {
 }
 
 export async function serveLogs(ctx: Context, req: IncomingMessage, res: ServerResponse, namespace: string, name: string, q: URLSearchParams): Promise<number> {
-  const pod = (await ctx.registry.get(PODS, namespace, name)) as { spec?: { containers?: { name: string }[] } };
+  type Named = { name: string }[] | undefined;
+  const pod = (await ctx.registry.get(PODS, namespace, name)) as { spec?: { containers?: Named; initContainers?: Named; ephemeralContainers?: Named } };
   const containers = pod.spec?.containers ?? [];
+  const others = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.ephemeralContainers ?? [])];
   const container = q.get('container') ?? undefined;
   if (container === undefined && containers.length > 1) {
-    throw badRequest(`a container name must be specified for pod ${name}, choose one of: [${containers.map((c) => c.name).join(' ')}]`);
+    const names = (l: { name: string }[]) => `[${l.map((c) => c.name).join(' ')}]`;
+    const init = pod.spec?.initContainers ?? [];
+    const eph = pod.spec?.ephemeralContainers ?? [];
+    throw badRequest(
+      `a container name must be specified for pod ${name}, choose one of: ${names(containers)}` +
+        (init.length ? ` or one of the init containers: ${names(init)}` : '') +
+        (eph.length ? ` or one of the ephemeral containers: ${names(eph)}` : ''),
+    );
   }
-  if (container !== undefined && !containers.some((c) => c.name === container)) {
+  if (container !== undefined && ![...containers, ...others].some((c) => c.name === container)) {
     throw badRequest(`container ${container} is not valid for pod ${name}`);
   }
   if (!ctx.podStreams) throw new ApiError(503, 'ServiceUnavailable', `pods "${name}": logs are not available: no kubelet is connected to this apiserver`);

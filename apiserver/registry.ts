@@ -286,6 +286,14 @@ export class Registry {
     let next: KubeObject;
     if (opts.subresource === 'status') {
       next = { ...structuredClone(old), status: incoming.status };
+    } else if (opts.subresource === 'ephemeralcontainers') {
+      // Only the debug containers come from the request; validation allows adding, never changing.
+      next = structuredClone(old);
+      const spec = ((next as { spec?: Record<string, unknown> }).spec ??= {});
+      const wanted = (incoming as { spec?: { ephemeralContainers?: unknown } }).spec?.ephemeralContainers;
+      if (wanted === undefined) delete spec.ephemeralContainers;
+      else spec.ephemeralContainers = wanted;
+      next = this.deps.applyDefaults(next);
     } else {
       next = { ...incoming, metadata: { ...incoming.metadata } };
       if (conditionalStatus(info)) {
@@ -317,9 +325,9 @@ export class Registry {
   }
 
   /** Validation, admission and the compare-and-swap write. */
-  private async write(info: ResourceInfo, cur: Current | undefined, next: KubeObject, opts: WriteOptions): Promise<KubeObject> {
+  private async write(info: ResourceInfo, cur: Current | undefined, next: KubeObject, opts: WriteOptions & { subresource?: string }): Promise<KubeObject> {
     const name = next.metadata?.name ?? '';
-    const errors: FieldError[] = this.deps.validateObject(next, cur?.obj);
+    const errors: FieldError[] = this.deps.validateObject(next, cur?.obj, opts.subresource);
     if (errors.length > 0) throw invalid(info, name, errors);
     let reservation: { commit(): void; undo(): void } | undefined;
     if (info.kind === 'Service') {

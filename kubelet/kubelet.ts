@@ -203,6 +203,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
       }
       if (w) {
         w.pod = pod;
+        w.syncEphemeral();
         return;
       }
       if (TERMINAL.has(pod.status?.phase ?? '')) return;

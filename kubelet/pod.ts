@@ -65,6 +65,7 @@ export class PodWorker {
   podIP?: string;
   private init: ContainerRunner[] = [];
   private containers: ContainerRunner[] = [];
+  private ephemeral: ContainerRunner[] = [];
   private initialized = false;
   private sandboxReady = false;
   private startTime = new Date().toISOString();
@@ -104,11 +105,27 @@ export class PodWorker {
     return path.join('/etc/netns', this.netns);
   }
   runner(name?: string): ContainerRunner | undefined {
-    const all = [...this.containers, ...this.init];
+    const all = [...this.containers, ...this.init, ...this.ephemeral];
     return name ? all.find((r) => r.name === name) : (this.containers[0] ?? all[0]);
   }
   runners(): readonly ContainerRunner[] {
-    return [...this.init, ...this.containers];
+    return [...this.init, ...this.containers, ...this.ephemeral];
+  }
+
+  /**
+   * Starts the debug containers `kubectl debug` added since the last look (once the sandbox is up):
+   * each runs once in the pod's namespaces, never restarted, and is never stopped before the pod.
+   */
+  syncEphemeral(): void {
+    if (!this.sandboxReady || this.stopped || this.terminating) return;
+    const started = new Set(this.ephemeral.map((r) => r.name));
+    const added = (this.pod.spec?.ephemeralContainers ?? []).filter((c) => !started.has(c.name));
+    for (const c of added) {
+      const r = this.makeRunner(c as Container, false, 0, true);
+      this.ephemeral.push(r);
+      r.start();
+    }
+    if (added.length) this.changed();
   }
   /** The app containers (not init containers), in spec order. */
   appContainers(): readonly ContainerRunner[] {
@@ -163,6 +180,7 @@ export class PodWorker {
     this.changed();
     // Not awaited: an init container may run for a long time, and a deletion must not wait for it.
     void this.runContainers();
+    this.syncEphemeral();
   }
 
   private async runContainers(): Promise<void> {
@@ -241,10 +259,11 @@ export class PodWorker {
     return { argv: [...this.ctx.workloadArgv, plan.workload, ...plan.args], env: { ...fullEnv, ...hint }, cwd: this.ctx.repoRoot };
   }
 
-  private makeRunner(c: Container, init: boolean, restartCount: number): ContainerRunner {
+  private makeRunner(c: Container, init: boolean, restartCount: number, ephemeral = false): ContainerRunner {
     const problems: string[] = [];
     const env = containerEnv(this.pod, c, { podIP: this.podIP, hostIP: this.ctx.nodeIP, nodeName: this.ctx.nodeName, lookup: this.ctx.lookup, problems });
-    for (const p of problems) this.ctx.event(this.pod, 'Warning', 'Failed', `Error: ${p}`, `spec.${init ? 'initContainers' : 'containers'}{${c.name}}`);
+    const field = `spec.${init ? 'initContainers' : ephemeral ? 'ephemeralContainers' : 'containers'}{${c.name}}`;
+    for (const p of problems) this.ctx.event(this.pod, 'Warning', 'Failed', `Error: ${p}`, field);
     const p = this.plan(c, env);
     return new ContainerRunner(
       {
@@ -254,7 +273,7 @@ export class PodWorker {
         cwd: p.cwd,
         netns: this.netns,
         uts: this.uts,
-        restartPolicy: this.pod.spec?.restartPolicy ?? 'Always',
+        restartPolicy: ephemeral ? 'Never' : (this.pod.spec?.restartPolicy ?? 'Always'),
         logDir: path.join(this.dir, c.name),
         probeTarget: { nodeNetns: this.ctx.nodeNetns, podNetns: this.netns, podUts: this.uts, podIP: this.podIP ?? '127.0.0.1', dial: this.ctx.dial },
         init,
@@ -288,6 +307,7 @@ export class PodWorker {
       sandboxReady: this.sandboxReady,
       initialized: this.initialized || (this.pod.spec?.initContainers ?? []).length === 0 && this.containers.length > 0,
       initContainers: this.init.map((r) => r.view()),
+      ephemeralContainers: this.ephemeral.map((r) => r.view()),
       containers: this.containers.length
         ? this.containers.map((r) => r.view())
         : (this.pod.spec?.containers ?? []).map((c) => ({ name: c.name, image: c.image ?? '', state: { kind: 'waiting' as const, reason: 'ContainerCreating' }, restartCount: 0, ready: false, started: false, willRestart: false })),

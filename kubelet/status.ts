@@ -27,6 +27,8 @@ export interface PodView {
   readonly sandboxReady: boolean;
   readonly initContainers: readonly ContainerView[];
   readonly containers: readonly ContainerView[];
+  /** Debug containers added through the ephemeralcontainers subresource (`kubectl debug`). */
+  readonly ephemeralContainers?: readonly ContainerView[];
   /** Every init container has succeeded. */
   readonly initialized: boolean;
 }
@@ -120,6 +122,7 @@ export function buildPodStatus(pod: Pod, v: PodView, now: string): core.PodStatu
     containerStatuses: v.containers.map(toStatus),
   };
   if (v.initContainers.length) status.initContainerStatuses = v.initContainers.map(toStatus);
+  if (v.ephemeralContainers?.length) status.ephemeralContainerStatuses = v.ephemeralContainers.map(toStatus);
   if (v.podIP) {
     status.podIP = v.podIP;
     status.podIPs = [{ ip: v.podIP }];

@@ -51,6 +51,10 @@ export function required(field: string, detail = ''): FieldError {
   return { reason: 'FieldValueRequired', field, message: withDetail('Required value', detail) };
 }
 
+export function notFound(field: string, value: BadValue): FieldError {
+  return { reason: 'FieldValueNotFound', field, message: `Not found: ${goValue(value)}` };
+}
+
 export function duplicate(field: string, value: BadValue): FieldError {
   return { reason: 'FieldValueDuplicate', field, message: `Duplicate value: ${goValue(value)}` };
 }

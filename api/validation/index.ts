@@ -31,6 +31,8 @@ export { DEFAULT_NODE_PORT_RANGE, type PortRange } from './service.js';
 export interface ValidateOptions {
   /** The apiserver's NodePort range; 30000–32767 when absent. */
   readonly nodePortRange?: PortRange;
+  /** The subresource an update came through (`ephemeralcontainers` may add debug containers). */
+  readonly subresource?: string;
 }
 
 type Create = (obj: never, opts: ValidateOptions) => FieldError[];
@@ -39,7 +41,7 @@ type Update = (obj: never, old: never, opts: ValidateOptions) => FieldError[];
 const RULES: Record<string, { create: Create; update: Update }> = {
   Namespace: { create: validateNamespace, update: validateNamespaceUpdate },
   Node: { create: validateNode, update: validateNodeUpdate },
-  Pod: { create: validatePod, update: validatePodUpdate },
+  Pod: { create: validatePod, update: (o: never, old: never, opts: ValidateOptions) => validatePodUpdate(o, old, opts.subresource) },
   Service: {
     create: (o: never, opts: ValidateOptions) => validateService(o, { nodePortRange: opts.nodePortRange ?? DEFAULT_NODE_PORT_RANGE }),
     update: (o: never, old: never, opts: ValidateOptions) => validateServiceUpdate(o, old, { nodePortRange: opts.nodePortRange ?? DEFAULT_NODE_PORT_RANGE }),

@@ -1,7 +1,7 @@
 // Pod and PodSpec validation (upstream ValidatePodCreate/ValidatePodSpec/ValidatePodUpdate), limited
 // to what podnet runs: containers, ports, probes, restart and DNS policy, DNS config, scheduling names.
 import type { Container, ContainerPort, Pod, PodDNSConfig, PodSpec, PodTemplateSpec, Probe } from 'kubernetes-types/core/v1.js';
-import { child, deepEqual, duplicate, forbidden, index, invalid, notSupported, required, type FieldError } from './field.js';
+import { child, deepEqual, duplicate, forbidden, index, invalid, notFound, notSupported, required, type FieldError } from './field.js';
 import { validateAnnotations, validateLabels, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
 import { isDNS1123Label, isDNS1123Subdomain, isValidIP, isValidPortName, isValidPortNum, nameIsDNSSubdomain } from './names.js';
 import { validatePortNumOrName, validateProtocol } from './ports.js';
@@ -259,7 +259,8 @@ const POD_UPDATE_FORBIDDEN =
  * Pod spec is immutable apart from images, activeDeadlineSeconds and added tolerations. nodeName
  * may go from unset to set once (podnet's scheduler binds by update); after that it is immutable.
  */
-export function validatePodUpdate(pod: Pod, old: Pod): FieldError[] {
+export function validatePodUpdate(pod: Pod, old: Pod, subresource?: string): FieldError[] {
+  if (subresource === 'ephemeralcontainers') return validateEphemeralContainersUpdate(pod, old);
   const errs = validateObjectMetaUpdate(pod.metadata, old.metadata);
   const spec = pod.spec ?? ({} as PodSpec);
   const ospec = old.spec ?? ({} as PodSpec);
@@ -277,3 +278,41 @@ export function validatePodUpdate(pod: Pod, old: Pod): FieldError[] {
   return [...errs, ...validatePod(pod)];
 }
 
+
+/** Fields an ephemeral (debug) container may not set, in upstream's order. */
+const EPHEMERAL_FORBIDDEN = ['lifecycle', 'livenessProbe', 'readinessProbe', 'resources', 'resizePolicy', 'startupProbe'] as const;
+
+/**
+ * The `ephemeralcontainers` subresource (`kubectl debug`): debug containers may be added, never
+ * changed or removed; each is a container without ports, probes, lifecycle or resources, named
+ * unlike every other container of the pod.
+ */
+export function validateEphemeralContainersUpdate(pod: Pod, old: Pod): FieldError[] {
+  const errs = validateObjectMetaUpdate(pod.metadata, old.metadata);
+  const path = 'spec.ephemeralContainers';
+  const list = pod.spec?.ephemeralContainers ?? [];
+  const before = new Map((old.spec?.ephemeralContainers ?? []).map((c) => [c.name, c]));
+  const names = new Set([...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].map((c) => c.name));
+  for (const name of before.keys()) {
+    if (!list.some((c) => c.name === name)) errs.push(forbidden(path, `existing ephemeral containers "${name}" may not be removed`));
+  }
+  list.forEach((c, i) => {
+    const p = index(path, i);
+    const prev = before.get(c.name);
+    if (prev) {
+      if (!deepEqual(prev, c)) errs.push(forbidden(p, `existing ephemeral containers "${c.name}" may not be changed`));
+      return;
+    }
+    errs.push(...validateContainerCommon(c as Container, p));
+    if (names.has(c.name)) errs.push(duplicate(child(p, 'name'), c.name));
+    names.add(c.name);
+    if ((c.ports ?? []).length > 0) errs.push(forbidden(child(p, 'ports'), 'cannot be set for an Ephemeral Container'));
+    // kubectl sends `resources: {}`: only a value with content counts as set.
+    const set = (v: unknown) => v !== undefined && v !== null && !(typeof v === 'object' && Object.keys(v).length === 0) && !(Array.isArray(v) && v.length === 0);
+    for (const f of EPHEMERAL_FORBIDDEN) if (set(c[f])) errs.push(forbidden(child(p, f), 'cannot be set for an Ephemeral Container'));
+    if (c.targetContainerName !== undefined && !(pod.spec?.containers ?? []).concat(pod.spec?.initContainers ?? []).some((x) => x.name === c.targetContainerName)) {
+      errs.push(notFound(child(p, 'targetContainerName'), c.targetContainerName));
+    }
+  });
+  return errs;
+}

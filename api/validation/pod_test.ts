@@ -179,3 +179,20 @@ test('Pod update: a status change alone is valid', () => {
   const running = `${bound}\nstatus: {phase: Running, podIP: 10.244.1.5}`;
   assert.deepEqual(errorLines(running, bound), []);
 });
+
+test('Pod update: ephemeral containers are added only through their subresource, never changed or removed', () => {
+  const debugged = pod('  nodeName: node-a\n  containers: [{name: app, image: nginx:1.25}]\n  ephemeralContainers: [{name: dbg, image: busybox, stdin: true, tty: true, resources: {}}]');
+  const sub = { subresource: 'ephemeralcontainers' };
+  assert.deepEqual(errorLines(debugged, bound, sub), []);
+  assert.equal(errorLines(debugged, bound).length, 1, 'through the pod itself it is a forbidden spec change');
+  const changed = pod('  nodeName: node-a\n  containers: [{name: app, image: nginx:1.25}]\n  ephemeralContainers: [{name: dbg, image: alpine, stdin: true, tty: true, resources: {}}]');
+  assert.deepEqual(errorLines(changed, debugged, sub), ['spec.ephemeralContainers[0]: Forbidden: existing ephemeral containers "dbg" may not be changed']);
+  assert.deepEqual(errorLines(bound, debugged, sub), ['spec.ephemeralContainers: Forbidden: existing ephemeral containers "dbg" may not be removed']);
+  const wrong = pod('  nodeName: node-a\n  containers: [{name: app, image: nginx:1.25}]\n  ephemeralContainers: [{name: app, image: busybox, ports: [{containerPort: 80}], readinessProbe: {tcpSocket: {port: 80}}, targetContainerName: nope}]');
+  assert.deepEqual(errorLines(wrong, bound, sub), [
+    'spec.ephemeralContainers[0].name: Duplicate value: "app"',
+    'spec.ephemeralContainers[0].ports: Forbidden: cannot be set for an Ephemeral Container',
+    'spec.ephemeralContainers[0].readinessProbe: Forbidden: cannot be set for an Ephemeral Container',
+    'spec.ephemeralContainers[0].targetContainerName: Not found: "nope"',
+  ]);
+});

@@ -54,7 +54,11 @@ export const MESSAGES: Record<string, string> = {
   ServiceAccount: '1 metadata ObjectMeta; 2 secrets []ObjectReference; 3 imagePullSecrets []LocalObjectReference; 4 automountServiceAccountToken *bool',
   ObjectReference: '1 kind; 2 namespace; 3 name; 4 uid; 5 apiVersion; 6 resourceVersion; 7 fieldPath',
   LocalObjectReference: '1 name',
-  Pod: '1 metadata ObjectMeta; 2 spec PodSpec',
+  // kubectl sends a Pod's (empty) status on create, e.g. `kubectl debug node/…`.
+  Pod: '1 metadata ObjectMeta; 2 spec PodSpec; 3 status PodStatus',
+  PodStatus: '1 phase; 2 conditions []PodCondition; 3 message; 4 reason; 5 hostIP; 6 podIP; 7 startTime Time; 9 qosClass; 11 nominatedNodeName; 12 podIPs []PodIP; 14 resize; 16 hostIPs []PodIP; 17 observedGeneration i64',
+  PodCondition: '1 type; 2 status; 3 lastProbeTime Time; 4 lastTransitionTime Time; 5 reason; 6 message',
+  PodIP: '1 ip',
   PodTemplateSpec: '1 metadata ObjectMeta; 2 spec PodSpec',
   PodSpec:
     '1 volumes []Volume; 2 containers []Container; 3 restartPolicy; 4 terminationGracePeriodSeconds *i64; ' +

@@ -1,6 +1,8 @@
 // Which process a container becomes. Pods run processes, not images: a known image name maps to a
 // built-in workload, a shell image runs its command on the host inside the pod's namespace, and
 // anything else gets the echo server on its declared ports (with an Event saying so).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Container, Pod } from '../../api/types.js';
 
 export type RunPlan =
@@ -23,6 +25,11 @@ export function imageRepo(image: string): string {
   if (parts.length > 1 && /[.:]|^localhost$/.test(parts[0]!)) parts.shift();
   if (parts[0] === 'library') parts.shift();
   return parts.join('/');
+}
+
+/** True when `cmd` is an executable in one of $PATH's folders. */
+function onPath(cmd: string): boolean {
+  return (process.env.PATH ?? '/usr/bin:/bin').split(':').some((dir) => dir && existsSync(join(dir, cmd)));
 }
 
 /** "nginx:1.27@sha256:…" → "1.27"; "" when the image has no tag. */
@@ -96,7 +103,9 @@ export function planContainer(pod: Pod, c: Container): RunPlan {
   if (base === 'porter') return { kind: 'builtin', workload: 'porter', args: [] };
   const shell = SHELL_IMAGES[repo] ?? SHELL_IMAGES[base];
   if (shell) {
-    const argv = command.length ? [...command, ...args] : [...shell.entrypoint, ...(args.length ? args : shell.cmd)];
+    // The image's own shell may not be on this machine (netshoot's zsh): bash stands in.
+    const cmd = shell.cmd.length && !onPath(shell.cmd[0]!) ? ['bash', ...shell.cmd.slice(1)] : shell.cmd;
+    const argv = command.length ? [...command, ...args] : [...shell.entrypoint, ...(args.length ? args : cmd)];
     return { kind: 'host', argv: argv.length ? argv : ['sh'] };
   }
   const web = WEB_IMAGES[repo];
