@@ -10,6 +10,8 @@ import { progressTo, type Progress } from './progress.js';
 import { startControlPlane, type ControlPlane } from './controlplane.js';
 import { errorMessage } from '../api/errors.js';
 import { prepareRootlessNamespace } from './rootless.js';
+import { useRelaySocketDir } from '../host/relay.js';
+import { join } from 'node:path';
 
 export interface Stoppable {
   readonly name: string;
@@ -19,6 +21,7 @@ export interface Stoppable {
 export async function runDaemon(name: string): Promise<void> {
   const paths = clusterPaths(name);
   mkdirSync(paths.dir, { recursive: true });
+  useRelaySocketDir(join(paths.dir, 'relay'));
   const config = JSON.parse(readFileSync(paths.config, 'utf8')) as ClusterConfig;
   const progress = progressTo(paths.progress);
   const startedAt = new Date().toISOString();

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import dgram from 'node:dgram';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -23,6 +23,17 @@ export interface RelayProcess {
 
 const running = new Set<ChildProcess>();
 let socketDir: string | undefined;
+
+/**
+ * Puts this process's relay sockets in `dir` (the daemon uses its cluster's folder, which `podnet
+ * down` removes whatever way the daemon ended) instead of a fresh folder under the temp dir. Kept
+ * only when the socket paths fit the 107-byte limit of a Unix socket address.
+ */
+export function useRelaySocketDir(dir: string): void {
+  if (socketDir || join(dir, 'x'.repeat(16) + '.sock').length > 107) return;
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  socketDir = dir;
+}
 
 function relaySocketPath(tag: string): string {
   if (!socketDir) {
