@@ -3,7 +3,7 @@
 import { RESOURCES, apiVersionOf, type ResourceInfo } from '../api/resources.js';
 import { METRICS_GROUP, METRICS_RESOURCES, METRICS_VERSION } from './usage.js';
 
-export const SERVER_VERSION = { major: '1', minor: '31', gitVersion: 'v1.31.0-podnet', gitCommit: '0000000000000000000000000000000000000000', gitTreeState: 'clean', buildDate: '2026-01-01T00:00:00Z', goVersion: 'go1.22.0', compiler: 'gc', platform: 'linux/amd64' };
+export const SERVER_VERSION = { major: '1', minor: '32', gitVersion: 'v1.32.0-podnet', gitCommit: '0000000000000000000000000000000000000000', gitTreeState: 'clean', buildDate: '2026-01-01T00:00:00Z', goVersion: 'go1.22.0', compiler: 'gc', platform: 'linux/amd64' };
 
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 

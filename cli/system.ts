@@ -49,7 +49,7 @@ export function systemObjects(opts: { upstreamDNS: string; inClusterKubeconfig: 
     {
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name: 'kube-dns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns', 'kubernetes.io/name': 'CoreDNS' } },
+      metadata: { name: 'kube-dns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns', 'kubernetes.io/cluster-service': 'true', 'kubernetes.io/name': 'CoreDNS' } },
       spec: {
         clusterIP: '10.96.0.10',
         selector: { 'k8s-app': 'kube-dns' },

@@ -25,7 +25,7 @@ export function buildNode(n: NodeNetworkLike, o: NodeOptions, now: string, ready
   if (o.zone) labels['topology.kubernetes.io/zone'] = o.zone;
   if (o.controlPlane) labels['node-role.kubernetes.io/control-plane'] = '';
   const capacity = { cpu: String(os.cpus().length), memory: `${Math.floor(os.totalmem() / 1024)}Ki`, pods: String(o.maxPods ?? 110), 'ephemeral-storage': '10Gi' };
-  const version = o.kubeletVersion ?? 'v1.30.0-podnet';
+  const version = o.kubeletVersion ?? 'v1.32.0-podnet';
   return {
     apiVersion: 'v1',
     kind: 'Node',
