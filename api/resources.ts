@@ -45,7 +45,7 @@ export const RESOURCES: readonly ResourceInfo[] = [
   r('', 'v1', 'Pod', 'pods', true, {
     shortNames: ['po'],
     categories: ALL,
-    subresources: ['status', 'log', 'exec', 'attach', 'portforward', 'binding', 'eviction', 'ephemeralcontainers'],
+    subresources: ['status', 'log', 'exec', 'attach', 'portforward', 'binding', 'eviction', 'ephemeralcontainers', 'proxy'],
   }),
   r('', 'v1', 'Service', 'services', true, { shortNames: ['svc'], categories: ALL, subresources: ['status', 'proxy'] }),
   r('', 'v1', 'Endpoints', 'endpoints', true, { shortNames: ['ep'] }),

@@ -33,7 +33,7 @@ function subresourceShape(info: ResourceInfo, sub: string): SubresourceShape {
     case 'ephemeralcontainers':
       return { verbs: ['get', 'patch', 'update'] };
     case 'proxy':
-      return { verbs: ['create', 'delete', 'get', 'patch', 'update'], kind: { group: '', version: 'v1', kind: 'ServiceProxyOptions' } };
+      return { verbs: ['create', 'delete', 'get', 'patch', 'update'], kind: { group: '', version: 'v1', kind: info.kind === 'Pod' ? 'PodProxyOptions' : 'ServiceProxyOptions' } };
     default:
       return { verbs: ['get'] };
   }

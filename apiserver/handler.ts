@@ -11,6 +11,7 @@ import type { DeleteOptions, Registry } from './registry.js';
 import type { ResourcePath } from './routes.js';
 import { toScale, withScale } from './scale.js';
 import type { UsageSource } from './usage.js';
+import { serveProxy } from './proxy.js';
 import { ApiError, badRequest, qualifiedName } from './status.js';
 import { rowFor, toTable, columnsFor, type IncludeObject } from './tables.js';
 import { serveWatch } from './watch.js';
@@ -104,6 +105,7 @@ export async function handleResource(ctx: Context, req: IncomingMessage, res: Se
   if (subresource === 'exec' || subresource === 'attach' || subresource === 'portforward') {
     throw badRequest('Upgrade request required');
   }
+  if (subresource === 'proxy') return serveProxy(ctx, req, res, path);
 
   switch (method) {
     case 'GET': {

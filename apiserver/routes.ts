@@ -40,7 +40,8 @@ export function matchResourcePath(pathname: string): PathMatch {
   const plural = rest[0]!;
   const info = resourceByPlural(group, plural);
   if (!info || info.version !== version) return { kind: 'unknown-resource', group, version, plural };
-  if (rest.length > 3) return { kind: 'unknown-resource', group, version, plural: rest.join('/') };
+  // services/NAME/proxy/PATH… and pods/NAME/proxy/PATH…: the tail is the proxied path.
+  if (rest.length > 3 && !(rest[2] === 'proxy' && info.subresources.includes('proxy'))) return { kind: 'unknown-resource', group, version, plural: rest.join('/') };
   if (namespace !== undefined && !info.namespaced) return { kind: 'unknown-resource', group, version, plural };
   return { kind: 'resource', path: { info, namespace, name: rest[1], subresource: rest[2] } };
 }

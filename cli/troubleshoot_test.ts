@@ -94,3 +94,17 @@ test('kubectl 1.27 debug works too, and debug node/… runs a pod in the node ne
   const dbg = pods.find((p) => p.metadata.name.startsWith('node-debugger-node-1-'));
   assert.ok(dbg?.spec.hostNetwork && dbg.spec.nodeName === 'node-1');
 });
+
+test('services/proxy and pods/proxy carry HTTP to the pod (what kubectl proxy and cluster-info links use)', { skip }, async () => {
+  await kubectl('expose', 'pod', 'idle', '--port=8000', '--target-port=80', '--name=idle-svc');
+  const page = await waitFor('the Service proxies to nginx', async () => {
+    const out = await kubectl('get', '--raw', '/api/v1/namespaces/default/services/idle-svc:8000/proxy/').catch(() => '');
+    return out.includes('Welcome to nginx!') ? out : undefined;
+  });
+  assert.match(page, /<h1>Welcome to nginx!<\/h1>/);
+  assert.match(await kubectl('get', '--raw', '/api/v1/namespaces/default/pods/idle:80/proxy/index.html?x=1'), /<title>Welcome to nginx!<\/title>/);
+  await assert.rejects(kubectl('get', '--raw', '/api/v1/namespaces/default/pods/idle/proxy/missing'), /NotFound/);
+  await kubectl('create', 'service', 'clusterip', 'nobody', '--tcp=80:80');
+  await assert.rejects(kubectl('get', '--raw', '/api/v1/namespaces/default/services/nobody/proxy/'), /no endpoints available for service "nobody"/);
+  assert.match(await kubectl('cluster-info'), /CoreDNS is running at https:\/\/127\.0\.0\.1:\d+\/api\/v1\/namespaces\/kube-system\/services\/kube-dns:dns\/proxy/);
+});
