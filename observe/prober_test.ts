@@ -40,7 +40,7 @@ before(async () => {
   }
   server = spawn('ip', ['netns', 'exec', B, 'python3', '-m', 'http.server', '8080', '--bind', '10.250.0.2'], { stdio: 'ignore' });
   // The listener may not be up for the first rounds: the first test repeats rounds until it answers.
-  prober = startProber({ pods: () => pods, nodes: ['node-1', 'node-2'], podNetns: (uid) => `${prefix}${uid}`, intervalMs: 60_000, timeoutMs: 300, metrics });
+  prober = startProber({ pods: () => pods, nodes: ['node-1', 'node-2'], podNetns: (uid) => `${prefix}${uid}`, intervalMs: 60_000, timeoutMs: 1500, metrics });
 });
 
 after(async () => {
@@ -59,7 +59,7 @@ test('every ordered node pair gets a handshake round trip: SYN/ACK from a listen
   assert.deepEqual(results.map((r) => `${r.srcNode}→${r.dstNode} ${r.outcome}`), [
     'node-1→node-1 refused', 'node-1→node-2 connected', 'node-2→node-1 refused', 'node-2→node-2 connected',
   ]);
-  for (const r of results) assert.ok(r.ok && r.latencyMs! > 0 && r.latencyMs! < 300, JSON.stringify(r));
+  for (const r of results) assert.ok(r.ok && r.latencyMs! > 0 && r.latencyMs! < 1500, JSON.stringify(r));
   assert.deepEqual(prober!.results(), results);
   const samples = parsePrometheusText(await metrics.registry.metrics());
   const count = (src: string, dst: string) => samples.find((s) => s.name === 'podnet_pod_probe_latency_seconds_count' && s.labels.src_node === src && s.labels.dst_node === dst)?.value ?? 0;
