@@ -98,10 +98,17 @@ export async function downCommand(argv: string[], io: CommandIO): Promise<number
     const pid = runningPid(paths);
     const daemonChild = pid ? childPid(pid) : undefined;
     const userns = daemonChild ? userNamespaceOf(daemonChild) : undefined;
+    const existed = existsSync(paths.dir);
     const stopped = await stopDaemon(paths);
     if (userns && userns !== userNamespaceOf(process.pid)) await stopNamespaceProcesses(userns);
-    io.out(stopped ? `Stopped the daemon of cluster "${name}".` : `Cluster "${name}" was not running.`);
     const { teardownClusterNetwork, unmountUnder } = await import('./teardown.js');
+    if (!existed && !stopped) {
+      // Nothing to report, but namespaces a crashed run may have left under this name still go.
+      await teardownClusterNetwork(name, paths, { out: () => {}, err: (s: string) => io.err(s) });
+      io.out(`No cluster "${name}" to remove (${podnetHome()} has none by that name; \`podnet status\` lists them).`);
+      continue;
+    }
+    io.out(stopped ? `Stopped the daemon of cluster "${name}".` : `Cluster "${name}" was not running.`);
     await teardownClusterNetwork(name, paths, io);
     await unmountUnder(paths.dir);
     rmSync(paths.dir, { recursive: true, force: true });
