@@ -70,6 +70,11 @@ export async function upCommand(argv: string[], io: CommandIO): Promise<number> 
   const status = await waitForReady(paths, pid, { timeoutMs: Number(flags.timeout) * 1000, print: (l) => io.out(`  • ${l}`) });
   if (status.phase !== 'ready') {
     io.err(`podnet: cluster "${name}" did not start: ${status.error ?? 'unknown error'}`);
+    const taken = /EADDRINUSE[^\n]*:(\d+)/.exec(status.error ?? '')?.[1];
+    if (taken) {
+      const flag = taken === String(config.apiPort) ? '--port' : taken === String(config.uiPort) ? '--ui-port' : 'its port flag';
+      io.err(`  Port ${taken} on 127.0.0.1 is taken (another cluster or server?): choose a free one with ${flag} (\`podnet up --help\`).`);
+    }
     io.err(`  The daemon's log is ${paths.log}; \`podnet down --name ${name}\` cleans up.`);
     return 1;
   }
