@@ -2,7 +2,7 @@
 // finds no schema and leaves validation to the server) and a v3 index whose per-group documents
 // declare the fieldValidation parameter on each PATCH, which is what kubectl checks for.
 // `kubectl explain` needs the real schemas and is not supported.
-import { groups } from './discovery.js';
+import { groups, SERVER_VERSION } from './discovery.js';
 
 export const OPENAPI_V2_CONTENT_TYPE = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
 const HASH = 'podnet0001';
@@ -36,5 +36,5 @@ export function openapiV3Document(path: string): object | undefined {
     paths[base] = { post: op('post') };
     paths[`${base}/{name}`] = { put: op('put'), patch: op('patch') };
   }
-  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.31.0' }, paths, components: { schemas: {} } };
+  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: SERVER_VERSION.gitVersion.replace(/-podnet$/, '') }, paths, components: { schemas: {} } };
 }
