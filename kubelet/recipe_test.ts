@@ -25,10 +25,10 @@ test('kubectl run -i --rm debug --image=busybox -- sh: nslookup web, wget http:/
   await kubectl('rollout', 'status', 'deployment/web', '--timeout=90s');
   const clusterIP = (await kubectl('get', 'svc', 'web', '-o', 'jsonpath={.spec.clusterIP}')).trim();
   const pods = (await kubectl('get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[*].metadata.name}')).trim().split(' ');
-  const r = await kubectlPiped(['run', '-i', '--rm', 'debug', '--image=busybox', '--restart=Never', '--', 'sh'], 'nslookup web\nwget -qO- -T 5 http://web\nhostname\nexit\n');
+  const r = await kubectlPiped(['run', '-i', '--rm', 'debug', '--image=busybox', '--restart=Never', '--', 'sh'], 'nslookup web\nwget -qO- -T 5 http://web || { sleep 2; wget -qO- -T 5 http://web; }\nhostname\nexit\n');
   assert.equal(r.code, 0, `${r.stderr}\n${r.stdout}`);
   assert.match(r.stdout, new RegExp(`Name:\\s+web\\.default\\.svc\\.cluster\\.local\\nAddress: ${clusterIP.replace(/\./g, '\\.')}\\n`), r.stdout);
-  assert.match(r.stdout, /<h1>Welcome to nginx!<\/h1>/, 'nginx answers with its welcome page');
+  assert.match(r.stdout, /<h1>Welcome to nginx!<\/h1>/, `nginx answers with its welcome page; stderr: ${r.stderr}`);
   const served = /in pod default\/(\S+)\.</.exec(r.stdout)?.[1];
   assert.ok(served && pods.includes(served), `wget reached a web pod through the Service: ${r.stdout}`);
   // nginx logs each request to stdout, which `kubectl logs` shows.
