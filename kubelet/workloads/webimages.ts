@@ -140,14 +140,14 @@ export function runWebImage(env: WorkloadEnv, image: WebImage, version: string, 
       new Promise<number | undefined>((resolve, reject) => {
         const server = http.createServer(handler);
         server.keepAliveTimeout = 65_000;
-        server.once('error', (e) => (declared.includes(port) ? reject(e) : resolve(undefined)));
+        server.once('error', (e) => (declared.includes(port) || declared.length === 0 ? reject(e) : resolve(undefined)));
         server.listen(port, '0.0.0.0', () => (servers.push(server), resolve((server.address() as AddressInfo).port)));
       }),
   );
   return {
     close: () => servers.forEach((s) => s.close()),
-    // The image's own port is best effort when the container did not declare it (a hostNetwork
-    // pod may find it taken); a declared port that cannot be bound fails the container.
+    // The image's own port is best effort when the container declared others (a hostNetwork pod
+    // may find it taken); a declared port, or the only port, that cannot be bound fails the container.
     bound: Promise.all(bound).then((list) => list.filter((x): x is number => x !== undefined)),
   };
 }
