@@ -42,15 +42,6 @@ function metric(text: string, name: string, labels: Record<string, string> = {})
   return sum;
 }
 
-async function freeTcpPort(): Promise<number> {
-  const net = await import('node:net');
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
-
 async function httpGet(port: number, path: string): Promise<{ status: number; body: string }> {
   const r = await fetch(`http://127.0.0.1:${port}${path}`);
   return { status: r.status, body: await r.text() };
@@ -290,7 +281,7 @@ describe('server', { skip }, () => {
   });
 
   test('ready is 503 until the source has synced, then 200', async () => {
-    const readyPort = await freeTcpPort();
+    const readyPort = await closedPort();
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     const source = sourceFromYaml(fixture);

@@ -4,6 +4,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { parseManifest } from '../api/manifest.js';
 import { MemorySource } from '../client/memory.js';
 import dgram from 'node:dgram';
+import { freeLocalPort } from '../host/testutil.js';
 import net from 'node:net';
 import { encodeAnswer, parseQuery, RCODE, T, type RR } from './wire.js';
 
@@ -129,11 +130,5 @@ export async function fakeUpstream(names: Record<string, string[]>, opts: { port
   };
 }
 
-/** A port on 127.0.0.1 where nothing listens (UDP), for "upstream down". */
-export async function closedPort(): Promise<number> {
-  const s = dgram.createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
+/** A port on 127.0.0.1 where nothing listens (TCP or UDP), for "upstream down" or a server's own port. */
+export const closedPort = freeLocalPort;

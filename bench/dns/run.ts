@@ -78,9 +78,9 @@ function bundle(): string {
 
 async function main() {
   const serveJs = bundle();
-  const knotPort = await freeLocalPort('udp');
-  const unboundPort = await freeLocalPort('udp');
-  const podnetPort = await freeLocalPort('udp');
+  const knotPort = await freeLocalPort();
+  const unboundPort = await freeLocalPort();
+  const podnetPort = await freeLocalPort();
   writeFileSync(join(dir, 'objects.yaml'), objectsYaml(SERVICES));
   writeFileSync(join(dir, 'cluster.local.zone'), clusterZone(SERVICES, 5));
   writeFileSync(join(dir, 'example.test.zone'), upstreamZone(SERVICES));
@@ -124,8 +124,8 @@ async function main() {
 
   // Memory with MEMORY_SERVICES Services: podnet vs knot serving the same records.
   const memDir = mkdtempSync(join(tmpdir(), 'pn-dnsbench-mem-'));
-  const memPort = await freeLocalPort('udp');
-  const memKnotPort = await freeLocalPort('udp');
+  const memPort = await freeLocalPort();
+  const memKnotPort = await freeLocalPort();
   writeFileSync(join(memDir, 'objects.yaml'), objectsYaml(MEMORY_SERVICES));
   writeFileSync(join(memDir, 'cluster.local.zone'), clusterZone(MEMORY_SERVICES, 5));
   writeFileSync(join(memDir, 'Corefile'), `.:${memPort} {\n  bind 127.0.0.1\n  kubernetes cluster.local\n}\n`);
