@@ -267,6 +267,26 @@ export function kubectlSuite(label: string, makeStorage: () => Promise<Storage> 
           }
         });
 
+        test('explain describes kinds and fields from the served OpenAPI v3 schemas', async () => {
+          const svc = await ok('explain', 'service.spec.type');
+          assert.match(svc, /KIND:\s+Service\n/);
+          assert.match(svc, /FIELD: type <string>/);
+          assert.match(svc, /How the Service is exposed/);
+          // kubectl shows a field's enum since 1.28, in the listing of its parent.
+          if (version !== '1.27') assert.match(await ok('explain', 'service.spec'), /type\t<string>\n\s+enum: ClusterIP, ExternalName, LoadBalancer, NodePort\n/);
+          const port = await ok('explain', 'svc.spec.ports');
+          assert.match(port, /port\t<integer> -required-/);
+          assert.match(port, /targetPort\t</);
+          const netpol = await ok('explain', 'networkpolicy.spec', '--recursive');
+          for (const field of ['podSelector', 'policyTypes', 'ingress', 'from', 'namespaceSelector', 'ipBlock', 'cidr', 'endPort']) assert.match(netpol, new RegExp(`\\b${field}\\t<`));
+          for (const [what, kind] of [['ingress.spec.rules.http.paths.pathType', 'Ingress'], ['endpointslice.endpoints.conditions.ready', 'EndpointSlice'], ['deploy.spec.template.spec.containers.ports.containerPort', 'Deployment'], ['pod.spec.containers.readinessProbe.httpGet', 'Pod'], ['httproute.spec.rules.backendRefs', 'HTTPRoute']]) {
+            assert.match(await ok('explain', what!), new RegExp(`KIND:\\s+${kind}\\n`), what);
+          }
+          const missing = await k.run(['explain', 'service.spec.nope']);
+          assert.notEqual(missing.code, 0);
+          assert.match(missing.stderr, /field "nope" does not exist/);
+        });
+
         test('an invalid manifest is refused with the field and kubectl usual wording', async () => {
           const bad = `apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: ${ns}}\nspec:\n  ports: [{port: 0, targetPort: 80}]\n`;
           const r = await k.run(['apply', '-f', '-'], { stdin: bad.replace('name: web', 'name: invalid-web') });

@@ -1,8 +1,10 @@
-// OpenAPI just rich enough for kubectl's default validation: an empty v2 document (kubectl then
-// finds no schema and leaves validation to the server) and a v3 index whose per-group documents
-// declare the fieldValidation parameter on each PATCH, which is what kubectl checks for.
-// `kubectl explain` needs the real schemas and is not supported.
+// OpenAPI for kubectl: an empty v2 document (kubectl then finds no schema and leaves validation to
+// the server) and a v3 index whose per-group documents declare the fieldValidation parameter on each
+// PATCH, which is what kubectl checks for, and carry the kinds' schemas (apiserver/schemas) that
+// `kubectl explain` reads. The PATCH operations declare no request body, so kubectl keeps computing
+// apply patches from its built-in types rather than from these schemas.
 import { groups, SERVER_VERSION } from './discovery.js';
+import { allSchemas, closure } from './schemas/index.js';
 
 export const OPENAPI_V2_CONTENT_TYPE = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
 const HASH = 'podnet0001';
@@ -36,5 +38,20 @@ export function openapiV3Document(path: string): object | undefined {
     paths[base] = { post: op('post') };
     paths[`${base}/{name}`] = { put: op('put'), patch: op('patch') };
   }
-  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: SERVER_VERSION.gitVersion.replace(/-podnet$/, '') }, paths, components: { schemas: {} } };
+  return {
+    openapi: '3.0.0',
+    info: { title: 'Kubernetes', version: SERVER_VERSION.gitVersion.replace(/-podnet$/, '') },
+    paths,
+    components: { schemas: schemasOf(g.group, g.version) },
+  };
+}
+
+/** The schemas of a group version's kinds and everything they reference. */
+function schemasOf(group: string, version: string): Record<string, object> {
+  const roots: string[] = [];
+  for (const [name, schema] of allSchemas()) {
+    const gvks = (schema['x-kubernetes-group-version-kind'] ?? []) as { group: string; version: string }[];
+    if (gvks.some((k) => k.group === group && k.version === version)) roots.push(name);
+  }
+  return closure(roots);
 }
