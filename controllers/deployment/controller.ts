@@ -11,11 +11,36 @@ import { controllerRef, ownerRefTo } from '../podutil.js';
 import { sameStatus } from '../replicaset/plan.js';
 import { newQueue, type Controller } from '../runner.js';
 import { templateHash } from './hash.js';
-import { deploymentStatus, planRollout } from './plan.js';
+import { deploymentStatus, planRollout, surgeAndUnavailable } from './plan.js';
 
 export const NAME = 'deployment';
 const HASH_LABEL = 'pod-template-hash';
 const REVISION = 'deployment.kubernetes.io/revision';
+const REVISION_HISTORY = 'deployment.kubernetes.io/revision-history';
+const DESIRED = 'deployment.kubernetes.io/desired-replicas';
+const MAX = 'deployment.kubernetes.io/max-replicas';
+// Annotations of a Deployment that are not copied to its ReplicaSets (as upstream skips them).
+const NOT_COPIED = new Set([REVISION, REVISION_HISTORY, DESIRED, MAX, 'kubectl.kubernetes.io/last-applied-configuration']);
+
+const revisionOf = (rs: ReplicaSet | undefined) => Number(rs?.metadata?.annotations?.[REVISION] ?? 0);
+
+/**
+ * The annotations the new ReplicaSet should carry: the Deployment's own (kubernetes.io/change-cause
+ * and the like, which `kubectl rollout history` shows), its revision, the replica counts, and for
+ * a template that came back (`rollout undo`) the revisions it had before.
+ */
+export function newSetAnnotations(d: Deployment, rs: ReplicaSet | undefined, revision: number, maxReplicas: number): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(d.metadata?.annotations ?? {})) if (!NOT_COPIED.has(k)) out[k] = v;
+  const previous = revisionOf(rs);
+  const history = rs?.metadata?.annotations?.[REVISION_HISTORY];
+  if (previous && previous !== revision) out[REVISION_HISTORY] = history ? `${history},${previous}` : String(previous);
+  else if (history) out[REVISION_HISTORY] = history;
+  out[REVISION] = String(revision);
+  out[DESIRED] = String(d.spec?.replicas ?? 1);
+  out[MAX] = String(maxReplicas);
+  return out;
+}
 
 export function deploymentController(ctx: ControllerContext): Controller {
   const queue = newQueue(NAME, ctx.clock, ctx.metrics);
@@ -49,8 +74,12 @@ export function deploymentController(ctx: ControllerContext): Controller {
     const old = owned.filter((rs) => rs !== newRS);
     if (d.spec?.paused) return;
     const plan = planRollout(d, newRS, old);
+    // The new ReplicaSet holds the highest revision: a new template gets the next one, and so does
+    // an old ReplicaSet whose template came back.
+    const latestOld = Math.max(0, ...old.map(revisionOf));
+    const revision = newRS && revisionOf(newRS) > latestOld ? revisionOf(newRS) : latestOld + 1;
+    const annotations = newSetAnnotations(d, newRS, revision, (d.spec?.replicas ?? 1) + (d.spec?.strategy?.type === 'Recreate' ? 0 : surgeAndUnavailable(d).maxSurge));
     if (!newRS) {
-      const revision = 1 + Math.max(0, ...owned.map((rs) => Number(rs.metadata?.annotations?.[REVISION] ?? 0)));
       const rsName = `${name}-${hash}`;
       const rs: K<ReplicaSet> = {
         apiVersion: 'apps/v1',
@@ -59,7 +88,7 @@ export function deploymentController(ctx: ControllerContext): Controller {
           name: rsName,
           namespace,
           labels: { ...template.metadata?.labels, [HASH_LABEL]: hash },
-          annotations: { [REVISION]: String(revision), 'deployment.kubernetes.io/desired-replicas': String(d.spec?.replicas ?? 1) },
+          annotations,
           ownerReferences: [ownerRefTo(d, 'apps/v1', 'Deployment')],
         },
         spec: {
@@ -79,13 +108,22 @@ export function deploymentController(ctx: ControllerContext): Controller {
       ctx.metrics.writes.inc({ controller: NAME, verb: 'create' });
       overlay.wrote(newRS);
       ctx.record(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${rsName} from 0 to ${plan.newReplicas}`);
+    } else if (Object.entries(annotations).some(([k, v]) => newRS!.metadata?.annotations?.[k] !== v)) {
+      newRS = await ctx.client.patch<K<ReplicaSet>>(R.replicasets, namespace, newRS.metadata!.name!, { metadata: { resourceVersion: newRS.metadata?.resourceVersion, annotations } }, 'merge');
+      ctx.metrics.writes.inc({ controller: NAME, verb: 'annotate' });
+      overlay.wrote(newRS);
+    }
+    // The Deployment names its current revision (`kubectl rollout undo` patches next to it).
+    if (d.metadata?.annotations?.[REVISION] !== String(revision)) {
+      await ctx.client.patch(R.deployments, namespace, name, { metadata: { annotations: { [REVISION]: String(revision) } } }, 'merge');
+      ctx.metrics.writes.inc({ controller: NAME, verb: 'annotate' });
     }
     for (const s of plan.scales) await scale(d, s.rs as K<ReplicaSet>, s.replicas);
     // Keep revisionHistoryLimit old ReplicaSets (scaled to zero, pods gone) for `rollout undo`.
     const limit = d.spec?.revisionHistoryLimit ?? 10;
     const idle = old
       .filter((rs) => (rs.spec?.replicas ?? 0) === 0 && (rs.status?.replicas ?? 0) === 0 && !rs.metadata?.deletionTimestamp)
-      .sort((a, b) => Number(a.metadata?.annotations?.[REVISION] ?? 0) - Number(b.metadata?.annotations?.[REVISION] ?? 0));
+      .sort((a, b) => revisionOf(a) - revisionOf(b));
     for (const rs of idle.slice(0, Math.max(0, idle.length - limit))) {
       await ctx.client.delete(R.replicasets, namespace, rs.metadata!.name!, { preconditions: { uid: rs.metadata?.uid } });
       overlay.removed(namespace, rs.metadata!.name!);

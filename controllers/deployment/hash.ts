@@ -2,9 +2,11 @@
 // maps to the same ReplicaSet name (FNV-1a 32, in upstream's "safe" alphabet without vowels).
 const ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
+// A field set to null hashes like an absent one: upstream hashes the decoded struct, where both are
+// the zero value (kubectl rollout undo sends the template back with `creationTimestamp: null`).
 function stable(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stable).join(',')}]`;
-  if (v && typeof v === 'object') return `{${Object.keys(v).sort().filter((k) => (v as Record<string, unknown>)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${stable((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  if (v && typeof v === 'object') return `{${Object.keys(v).sort().filter((k) => (v as Record<string, unknown>)[k] != null).map((k) => `${JSON.stringify(k)}:${stable((v as Record<string, unknown>)[k])}`).join(',')}}`;
   return JSON.stringify(v);
 }
 
