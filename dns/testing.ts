@@ -91,13 +91,8 @@ export async function fakeUpstream(names: Record<string, string[]>, opts: { port
     const answer: RR[] = (ips ?? []).filter((ip) => (q.qtype === T.A && !ip.includes(':')) || (q.qtype === T.AAAA && ip.includes(':'))).map((ip) => ({ name: q.name, type: ip.includes(':') ? T.AAAA : T.A, ttl: 60, data: ip }) as RR);
     return encodeAnswer(q, { rcode: ips || q.name === '.' ? RCODE.NOERROR : RCODE.NXDOMAIN, aa: true, ra: true, answer, authority: answer.length ? [] : [soa], additional: [] }, { edns: q.edns !== undefined, ra: true });
   };
-  const udp = dgram.createSocket('udp4');
-  await new Promise<void>((r) => udp.bind(opts.port ?? 0, '127.0.0.1', () => r()));
-  const port = udp.address().port;
-  udp.on('message', (msg, rinfo) => {
-    const out = answerFor(msg);
-    if (out) udp.send(out, rinfo.port, rinfo.address);
-  });
+  let udp = dgram.createSocket('udp4');
+  let port = 0;
   const tcp = net.createServer((sock) => {
     let buf = Buffer.alloc(0);
     sock.on('error', () => undefined);
@@ -114,10 +109,25 @@ export async function fakeUpstream(names: Record<string, string[]>, opts: { port
       }
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    tcp.once('error', reject);
-    tcp.listen(port, '127.0.0.1', () => resolve());
-  });
+  const onMessage = (msg: Buffer, rinfo: dgram.RemoteInfo) => {
+    const out = answerFor(msg);
+    if (out) udp.send(out, rinfo.port, rinfo.address);
+  };
+  // Port 0: UDP picks a port and TCP takes the same one, retried when TCP's is taken (the port
+  // comes from the ephemeral range, where a concurrent test's outgoing connection may hold it).
+  for (let attempt = 0; ; attempt++) {
+    await new Promise<void>((r) => udp.bind(opts.port ?? 0, '127.0.0.1', () => r()));
+    port = udp.address().port;
+    udp.on('message', onMessage);
+    const err = await new Promise<Error | undefined>((resolve) => {
+      tcp.once('error', resolve);
+      tcp.listen(port, '127.0.0.1', () => resolve(undefined));
+    });
+    if (!err) break;
+    udp.close();
+    if (opts.port !== undefined || attempt > 10) throw err;
+    udp = dgram.createSocket('udp4');
+  }
   return {
     port,
     queries,
