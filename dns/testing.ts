@@ -121,7 +121,10 @@ export async function fakeUpstream(names: Record<string, string[]>, opts: { port
     udp.on('message', onMessage);
     const err = await new Promise<Error | undefined>((resolve) => {
       tcp.once('error', resolve);
-      tcp.listen(port, '127.0.0.1', () => resolve(undefined));
+      tcp.listen(port, '127.0.0.1', () => {
+        tcp.off('error', resolve);
+        resolve(undefined);
+      });
     });
     if (!err) break;
     udp.close();

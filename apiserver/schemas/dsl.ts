@@ -29,7 +29,7 @@ export const PKG = {
   resource: 'io.k8s.apimachinery.pkg.api.resource',
 } as const;
 
-function withOpts(p: Prop, opts: { enum?: readonly string[]; default?: unknown; format?: string } = {}): Prop {
+function withOpts(p: Prop, opts: { enum?: readonly (string | number)[]; default?: unknown; format?: string } = {}): Prop {
   if (opts.enum) p['enum'] = [...opts.enum];
   if (opts.default !== undefined) p['default'] = opts.default;
   if (opts.format) p['format'] = opts.format;
@@ -40,8 +40,10 @@ export function str(description: string, opts: { enum?: readonly string[]; defau
   return withOpts({ type: 'string', description }, opts);
 }
 
-export function int(description: string, opts: { default?: number; format?: 'int32' | 'int64' } = {}): Prop {
-  return withOpts({ type: 'integer', description }, { default: opts.default, format: opts.format ?? 'int32' });
+/** An integer; `format: 'none'` for a Go `int` field, which CRD schemas publish without a format. */
+export function int(description: string, opts: { default?: number; format?: 'int32' | 'int64' | 'none'; enum?: readonly number[] } = {}): Prop {
+  const format = opts.format ?? 'int32';
+  return withOpts({ type: 'integer', description }, { default: opts.default, enum: opts.enum, format: format === 'none' ? undefined : format });
 }
 
 export function bool(description: string, opts: { default?: boolean } = {}): Prop {

@@ -1,18 +1,10 @@
 // gateway.networking.k8s.io/v1 (standard channel): GatewayClass, Gateway and HTTPRoute. The fields follow
 // the upstream CRDs; experimental-channel fields are left out.
-import { bool, int, kind, list, PKG, type Prop, ref, str, strList, strMap, type } from './dsl.js';
+import { bool, int, kind, list, PKG, ref, str, strList, strMap, type } from './dsl.js';
 
 const G = PKG.gateway;
 const M = PKG.meta;
 const GROUP = 'gateway.networking.k8s.io';
-
-/** A Go `int` field (not int32): the upstream CRD schema publishes it without a format. */
-function plainInt(description: string, opts: { default?: number; enum?: number[] } = {}): Prop {
-  const p = int(description, { default: opts.default });
-  delete p['format'];
-  if (opts.enum) p['enum'] = [...opts.enum];
-  return p;
-}
 
 const PORT = 'A port number, 1 to 65535.';
 
@@ -400,7 +392,8 @@ type(`${G}.HTTPRequestRedirectFilter`, 'Answers with a redirect instead of forwa
     `The port of the Location header. ${PORT} When unset: 80 or 443 if scheme is set, else the listener port. Ports 80 for http and 443 for https are left out of the header.`,
   ),
   scheme: str('The scheme of the Location header. Defaults to the request\'s.', { enum: ['http', 'https'] }),
-  statusCode: plainInt('The HTTP status of the redirect. Defaults to 302; 301 and 302 are core, the others extended.', {
+  statusCode: int('The HTTP status of the redirect. Defaults to 302; 301 and 302 are core, the others extended.', {
+    format: 'none',
     default: 302,
     enum: [301, 302, 303, 307, 308],
   }),
@@ -513,7 +506,7 @@ type(`${G}.HTTPRouteTimeouts`, 'Time limits for a request, as durations such as 
 });
 
 type(`${G}.HTTPRouteRetry`, 'When a request to a backend is retried.', {
-  attempts: plainInt('How many retries at most, besides the first try; 0 disables retries. Unset: implementation-specific.'),
+  attempts: int('How many retries at most, besides the first try; 0 disables retries. Unset: implementation-specific.', { format: 'none' }),
   backoff: str('The base wait between tries, as a duration such as "100ms"; the whole must fit within the request timeout. Unset: implementation-specific.'),
   codes: list({ type: 'integer' }, 'Response statuses (400 to 599) that cause a retry; 500, 502, 503 and 504 are always supported.', { listType: 'set' }),
 });

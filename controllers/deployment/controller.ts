@@ -29,7 +29,7 @@ const revisionOf = (rs: ReplicaSet | undefined) => Number(rs?.metadata?.annotati
  * and the like, which `kubectl rollout history` shows), its revision, the replica counts, and for
  * a template that came back (`rollout undo`) the revisions it had before.
  */
-export function newSetAnnotations(d: Deployment, rs: ReplicaSet | undefined, revision: number, maxReplicas: number): Record<string, string> {
+function newSetAnnotations(d: Deployment, rs: ReplicaSet | undefined, revision: number, maxReplicas: number): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(d.metadata?.annotations ?? {})) if (!NOT_COPIED.has(k)) out[k] = v;
   const previous = revisionOf(rs);
